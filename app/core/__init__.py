@@ -1,0 +1,1 @@
+"""Cross-cutting core: envelope, errors, auth, pagination, filters, models, store."""

@@ -1,0 +1,122 @@
+"""Input schemas: unknown keys ignored, DRF-style Chinese messages, ``<label>:<message>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+REQUIRED = "该字段是必填项。"
+NULL = "该字段不能为 null。"
+
+_INVALID = {
+    fields.String: "请填写合法的字符串。",
+    fields.Integer: "请填写合法的整数值。",
+    fields.Float: "请填写合法的数字。",
+    fields.Decimal: "请填写合法的数字。",
+    fields.Boolean: "必须是有效的布尔值。",
+    fields.DateTime: "日期时间格式错误。",
+    fields.Date: "日期格式错误。",
+    fields.Email: "请输入合法的邮件地址。",
+    fields.List: "请提供一个列表。",
+    fields.Dict: "请提供一个字典。",
+    fields.Nested: "请提供一个字典。",
+}
+
+
+def _invalid_text(field: fields.Field) -> str:
+    for cls in type(field).__mro__:
+        if cls in _INVALID:
+            return _INVALID[cls]
+    return "格式错误。"
+
+
+def _localise_validators(field: fields.Field) -> None:
+    for validator in field.validators:
+        if isinstance(validator, validate.Length) and validator.error is None:
+            if validator.equal is not None:
+                validator.error = "请确保这个字段长度为 {equal} 个字符。"
+            elif validator.min is not None and validator.max is not None:
+                validator.error = "请确保这个字段长度在 {min} 到 {max} 个字符之间。"
+            elif validator.max is not None:
+                validator.error = "请确保这个字段不能超过 {max} 个字符。"
+            else:
+                validator.error = "请确保这个字段至少包含 {min} 个字符。"
+        elif isinstance(validator, validate.Range) and validator.error is None:
+            if validator.min is not None and validator.max is not None:
+                validator.error = "请确保该值在 {min} 到 {max} 之间。"
+            elif validator.max is not None:
+                validator.error = "请确保该值小于或者等于 {max}。"
+            else:
+                validator.error = "请确保该值大于或者等于 {min}。"
+        elif isinstance(validator, validate.OneOf) and validator.error == validate.OneOf.default_message:
+            validator.error = "“{input}” 不是合法选项。"
+
+
+class ApiSchema(ma.Schema):
+    """Base for every input schema: the SPA sends whole rows back, so unknown keys are dropped."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        """Give every field DRF's Chinese messages."""
+        field_obj.error_messages = {
+            **field_obj.error_messages,
+            "required": REQUIRED,
+            "null": NULL,
+            "invalid": _invalid_text(field_obj),
+        }
+        if isinstance(field_obj, fields.String):
+            field_obj.error_messages["invalid_utf8"] = "请填写合法的字符串。"
+        if isinstance(field_obj, fields.Integer):
+            field_obj.error_messages["too_large"] = "数值太大。"
+        _localise_validators(field_obj)
+
+
+def field_label(schema: ma.Schema | None, name: str) -> str:
+    """Chinese label of a field when the schema gives one, the wire name otherwise."""
+    if schema is not None:
+        for fname, field in schema.fields.items():
+            if (field.data_key or fname) == name:
+                return field.metadata.get("label") or name
+    return name
+
+
+def _first_message(messages: Any) -> tuple[list[str], str]:
+    """Walk nested marshmallow messages down to the first leaf: (path, text)."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path, text = _first_message(value)
+            return [str(key), *path], text
+        return [], "数据错误"
+    if isinstance(messages, (list, tuple)):
+        if messages and all(isinstance(m, str) for m in messages):
+            return [], messages[0]
+        for value in messages:
+            return _first_message(value)
+        return [], "数据错误"
+    return [], str(messages)
+
+
+def first_error_message(messages: Any, schema: ma.Schema | None = None) -> str:
+    """``<label>:<message>`` for the first failing field (decisions #4)."""
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "view_args", "headers"}:
+        # webargs wraps the errors in their location
+        for value in messages.values():
+            messages = value
+            break
+    path, text = _first_message(messages)
+    path = [p for p in path if p != "_schema"]
+    if not path:
+        return text
+    label = field_label(schema, path[0]) if len(path) == 1 else ".".join(path)
+    if len(path) > 1 and path[0].isdigit():
+        label = f"第{int(path[0]) + 1}条:{field_label(schema, path[1])}"
+    return f"{label}:{text}"
+
+
+def validation_message(error: ma.ValidationError, schema: ma.Schema | None = None) -> str:
+    """The envelope message for a marshmallow ``ValidationError``."""
+    return first_error_message(error.messages, schema)

@@ -1,0 +1,1 @@
+"""Feature blueprints, one package per system area of the original."""

@@ -1,0 +1,1 @@
+"""Areas (`/api/system/area/`)."""

@@ -1,0 +1,1 @@
+"""Login, captcha, token refresh and logout (contract §3)."""

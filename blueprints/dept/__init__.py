@@ -1,0 +1,1 @@
+"""Departments (`/api/system/dept/`)."""

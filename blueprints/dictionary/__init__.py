@@ -1,0 +1,1 @@
+"""Dictionaries (`/api/system/dictionary/`)."""

@@ -1,0 +1,1 @@
+"""Download center (`/api/system/download_center/`)."""

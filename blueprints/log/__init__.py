@@ -1,0 +1,1 @@
+"""Operation and login logs (`/api/system/operation_log/`, `login_log`)."""

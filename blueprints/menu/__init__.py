@@ -1,0 +1,1 @@
+"""Menus, menu buttons and menu fields (`/api/system/menu/`, `menu_button`, `column`)."""

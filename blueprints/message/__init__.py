@@ -1,0 +1,1 @@
+"""Message center (`/api/system/message_center/`)."""

@@ -1,0 +1,1 @@
+"""Role grants: menus, buttons with data scope, and field permissions."""

@@ -1,0 +1,1 @@
+"""Roles (`/api/system/role/`)."""

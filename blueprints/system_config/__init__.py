@@ -1,0 +1,1 @@
+"""System configuration (`/api/system/system_config/`)."""

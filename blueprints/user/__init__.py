@@ -1,0 +1,1 @@
+"""Users and posts (`/api/system/user/`)."""

@@ -1,0 +1,1 @@
+"""API white list (`/api/system/api_white_list/`)."""

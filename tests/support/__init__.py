@@ -1,0 +1,1 @@
+"""Test-only helpers: a probe resource over the core, factories."""
