@@ -18,9 +18,11 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from tests.support.probe import register_probe
 
 MARIADB_SERVER = os.environ.get("TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/")
-MARIADB_DB = os.environ.get("TEST_MARIADB_DB", "dvadmin_flask_test")
+# One database per run, so two runs on one server never share tables.
+MARIADB_DB = os.environ.get("TEST_MARIADB_DB", f"dvadmin_flask_test_{uuid.uuid4().hex[:8]}")
 
 
 def _unreachable(reason: str):
@@ -33,6 +35,15 @@ def redis_url() -> str | None:
     """The Redis the tests use, or None in fallback mode."""
     value = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     return None if value.lower() in {"", "none", "off"} else value
+
+
+def _drop_database() -> None:
+    engine = sa.create_engine(MARIADB_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{MARIADB_DB}`"))
+    finally:
+        engine.dispose()
 
 
 def _prepare_database(tmp_dir: Path) -> str:
@@ -67,7 +78,10 @@ def make_app(database_url: str, prefix: str, **overrides):
         "REDIS_KEY_PREFIX": prefix,
         **overrides,
     }
-    return create_app(config)
+    application = create_app(config)
+    # Every test app carries the probe, as the Api singleton's spec follows the newest app.
+    register_probe(application)
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -89,16 +103,15 @@ def app(_settings):
     """The session app: migrated to head, with the test-only probe blueprint."""
     from flask_migrate import upgrade
 
-    from tests.support.probe import register_probe
-
     application = make_app(_settings["database_url"], _settings["prefix"])
-    register_probe(application)
     with application.app_context():
         upgrade()
     yield application
     with application.app_context():
         application.extensions["dvadmin_store"].clear_prefix()
         db.engine.dispose()
+    if _settings["database_url"].startswith("mysql") and not os.environ.get("TEST_DATABASE_URL"):
+        _drop_database()
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,10 @@ def _localise_validators(field: fields.Field) -> None:
                 validator.error = "请确保该值小于或者等于 {max}。"
             else:
                 validator.error = "请确保该值大于或者等于 {min}。"
+        elif isinstance(validator, validate.Email):
+            validator.error = "请输入合法的邮件地址。"
+        elif isinstance(validator, validate.URL):
+            validator.error = "请输入合法的URL。"
         elif isinstance(validator, validate.OneOf) and validator.error == validate.OneOf.default_message:
             validator.error = "“{input}” 不是合法选项。"
 

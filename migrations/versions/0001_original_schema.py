@@ -29,11 +29,16 @@ Json = sa.JSON(none_as_null=True)
 # tinyint(1) on MariaDB, no CHECK constraint.
 Bool = sa.Boolean(create_constraint=False)
 
-# The original's table options; the collation makes unique keys case-insensitive (traps #14).
+# The original's table options, whatever the database's default charset; the collation makes
+# unique keys case-insensitive (traps #14). The mariadb:// dialect reads only mariadb_ options.
 TABLE_OPTIONS = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_general_ci",
+    f"{dialect}_{option}": value
+    for dialect in ("mysql", "mariadb")
+    for option, value in (
+        ("engine", "InnoDB"),
+        ("charset", "utf8mb4"),
+        ("collate", "utf8mb4_general_ci"),
+    )
 }
 
 
