@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -124,9 +123,7 @@ class BaseConfig:
     def finalize(cls, config: dict, instance_path: str) -> None:
         """Fill derived defaults once the instance folder is known."""
         if not config.get("SQLALCHEMY_DATABASE_URI"):
-            config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-                instance_path, "dvadmin.sqlite3"
-            )
+            config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "dvadmin.sqlite3")
         if not config.get("JWT_SECRET_KEY"):
             config["JWT_SECRET_KEY"] = config.get("SECRET_KEY")
 
@@ -135,9 +132,7 @@ class DevelopmentConfig(BaseConfig):
     """Local development: generated secrets kept in the instance folder, SQLite by default."""
 
     APP_ENV = "development"
-    CORS_ORIGINS = env_list(
-        "CORS_ORIGINS", ["http://127.0.0.1:8080", "http://localhost:8080"]
-    )
+    CORS_ORIGINS = env_list("CORS_ORIGINS", ["http://127.0.0.1:8080", "http://localhost:8080"])
 
     @classmethod
     def finalize(cls, config: dict, instance_path: str) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
-
+from collections.abc import Mapping
 from importlib import import_module
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix

@@ -58,9 +58,7 @@ def _prepare_database(tmp_dir: Path) -> str:
         with engine.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{MARIADB_DB}`"))
             conn.execute(
-                sa.text(
-                    f"CREATE DATABASE `{MARIADB_DB}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
-                )
+                sa.text(f"CREATE DATABASE `{MARIADB_DB}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
             )
     except sa.exc.OperationalError as exc:
         _unreachable(f"MariaDB at {MARIADB_SERVER} is not reachable: {exc.orig}")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, current_app, g, request
-from flask_jwt_extended import create_access_token, create_refresh_token, decode_token, get_jwt
-from flask_jwt_extended import verify_jwt_in_request
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    decode_token,
+    get_jwt,
+    verify_jwt_in_request,
+)
 
 from app.core.errors import ApiError, error_response
 from app.core.openapi import AUTH_POLICY_ATTR, LOGIN, PUBLIC

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -18,7 +19,8 @@ from app.core import envelope
 from app.core.auth import current_user
 from app.core.errors import ApiError
 from app.core.listing import FilterSpec, apply_filters, apply_ordering, page_args, paginate
-from app.core.openapi import EnvelopeBlueprint, envelope as envelope_doc
+from app.core.openapi import EnvelopeBlueprint
+from app.core.openapi import envelope as envelope_doc
 from app.core.serialize import serialize_rows, stamp_core_fields
 from app.core.validation import ApiSchema
 from app.extensions import db
@@ -160,12 +162,16 @@ class Resource:
         return envelope.paged(self.serialize(rows), page=args.page, limit=args.limit, total=total)
 
 
-def register_crud(blp: EnvelopeBlueprint, resource: Resource, item_schema: type[ma.Schema] | None = None) -> None:
+def register_crud(
+    blp: EnvelopeBlueprint, resource: Resource, item_schema: type[ma.Schema] | None = None
+) -> None:
     """Add the standard routes of ``resource`` to ``blp`` (paths relative to its prefix)."""
     create_schema = resource.create_schema
     update_schema = resource.update_schema or create_schema
     # A distinct class keeps the PATCH schema's OpenAPI name apart from the PUT one.
-    partial_schema = type(f"{update_schema.__name__.removesuffix('Schema')}PartialSchema", (update_schema,), {})
+    partial_schema = type(
+        f"{update_schema.__name__.removesuffix('Schema')}PartialSchema", (update_schema,), {}
+    )
     list_kind = "page" if resource.paginated else "list"
     name = resource.model.__name__
 

@@ -26,9 +26,7 @@ def detail(data: Any = None, msg: str = "success") -> Response:
 
 def listing(data: list[Any], msg: str = "success") -> Response:
     """``{code, page, limit, total, data, msg}`` for an unpaginated list, with real counts."""
-    return _json(
-        {"code": 2000, "page": 1, "limit": len(data), "total": len(data), "data": data, "msg": msg}
-    )
+    return _json({"code": 2000, "page": 1, "limit": len(data), "total": len(data), "data": data, "msg": msg})
 
 
 def paged(data: list[Any], *, page: int, limit: int, total: int, msg: str = "success") -> Response:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import request
@@ -242,9 +243,7 @@ def _apply_date_ranges(stmt: sa.Select, model: type, args: MultiDict) -> sa.Sele
         if after:
             stmt = stmt.where(column >= parse_datetime(f"{field_name}_after", after))
         if before:
-            stmt = stmt.where(
-                column <= parse_datetime(f"{field_name}_before", before, end_of_day=True)
-            )
+            stmt = stmt.where(column <= parse_datetime(f"{field_name}_before", before, end_of_day=True))
     return stmt
 
 
@@ -259,9 +258,7 @@ def apply_ordering(stmt: sa.Select, spec: FilterSpec, args: MultiDict | None = N
     names = requested or spec.default_ordering
     clauses = []
     for name in names:
-        column = spec.ordering_fields.get(name.lstrip("-")) or getattr(
-            spec.model, name.lstrip("-"), None
-        )
+        column = spec.ordering_fields.get(name.lstrip("-")) or getattr(spec.model, name.lstrip("-"), None)
         if column is None:
             continue
         clauses.append(column.desc() if name.startswith("-") else column.asc())

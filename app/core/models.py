@@ -56,9 +56,7 @@ class CoreModel:
     description: Mapped[str | None] = mapped_column(sa.String(255))
     modifier: Mapped[str | None] = mapped_column(sa.String(255))
     dept_belong_id: Mapped[str | None] = mapped_column(sa.String(255))
-    update_datetime: Mapped[datetime | None] = mapped_column(
-        DateTime6, default=local_now, onupdate=local_now
-    )
+    update_datetime: Mapped[datetime | None] = mapped_column(DateTime6, default=local_now, onupdate=local_now)
     create_datetime: Mapped[datetime | None] = mapped_column(DateTime6, default=local_now)
 
     @declared_attr

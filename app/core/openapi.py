@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from copy import deepcopy
-from typing import Any, Callable
+from typing import Any
 
 import marshmallow as ma
 from flask import Request
@@ -30,7 +31,17 @@ class EnvelopeParser(FlaskParser):
             return webargs_core.missing
         return parse_json_bytes(body)
 
-    def parse(self, argmap, req=None, *, location=None, unknown=webargs_core._UNKNOWN_DEFAULT_PARAM, validate=None, error_status_code=None, error_headers=None):
+    def parse(
+        self,
+        argmap,
+        req=None,
+        *,
+        location=None,
+        unknown=webargs_core._UNKNOWN_DEFAULT_PARAM,
+        validate=None,
+        error_status_code=None,
+        error_headers=None,
+    ):
         """Parse as webargs does; a JSON array body means bulk when the schema allows it."""
         req = req if req is not None else self.get_default_request()
         if (location or self.location) == "json":

@@ -62,9 +62,7 @@ def _load_grants(version: str | None) -> Grants:
     )
     for role_id, api, method, data_range in rows:
         if api:
-            grants.roles.setdefault(role_id, []).append(
-                (method or 0, compile_api(api), data_range or 0)
-            )
+            grants.roles.setdefault(role_id, []).append((method or 0, compile_api(api), data_range or 0))
     for url, method, enable_datasource in db.session.execute(
         sa.select(ApiWhiteList.url, ApiWhiteList.method, ApiWhiteList.enable_datasource)
     ):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -63,7 +64,7 @@ def add_core_names(rows: Sequence[Any], dicts: Sequence[dict[str, Any]]) -> None
         ids.append(getattr(obj, "creator_id", None))
         ids.append(getattr(obj, "modifier", None))
     names = user_names(ids)
-    for obj, out in zip(rows, dicts):
+    for obj, out in zip(rows, dicts, strict=True):
         out["creator_name"] = names.get(_as_int(getattr(obj, "creator_id", None)))
         out["modifier_name"] = names.get(_as_int(getattr(obj, "modifier", None)))
 
@@ -75,7 +76,9 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
-def m2m_ids(table: sa.Table, owner_col: str, target_col: str, owner_ids: Iterable[int]) -> dict[int, list[int]]:
+def m2m_ids(
+    table: sa.Table, owner_col: str, target_col: str, owner_ids: Iterable[int]
+) -> dict[int, list[int]]:
     """``{owner id: [target ids]}`` from an association table in one query."""
     owner_ids = list(owner_ids)
     result: dict[int, list[int]] = {i: [] for i in owner_ids}
@@ -83,9 +86,7 @@ def m2m_ids(table: sa.Table, owner_col: str, target_col: str, owner_ids: Iterabl
         return result
     owner = table.c[owner_col]
     target = table.c[target_col]
-    rows = db.session.execute(
-        sa.select(owner, target).where(owner.in_(owner_ids)).order_by(table.c.id)
-    )
+    rows = db.session.execute(sa.select(owner, target).where(owner.in_(owner_ids)).order_by(table.c.id))
     for owner_id, target_id in rows:
         result.setdefault(owner_id, []).append(target_id)
     return result
@@ -106,7 +107,7 @@ def serialize_rows(
     ids = [obj.id for obj in rows]
     for name, (table, owner_col, target_col) in (m2m or {}).items():
         mapping = m2m_ids(table, owner_col, target_col, ids)
-        for obj, out in zip(rows, dicts):
+        for obj, out in zip(rows, dicts, strict=True):
             out[name] = mapping.get(obj.id, [])
     return dicts
 

@@ -106,7 +106,14 @@ def _first_message(messages: Any) -> tuple[list[str], str]:
 
 def first_error_message(messages: Any, schema: ma.Schema | None = None) -> str:
     """``<label>:<message>`` for the first failing field (decisions #4)."""
-    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "view_args", "headers"}:
+    if isinstance(messages, dict) and set(messages) <= {
+        "json",
+        "query",
+        "form",
+        "files",
+        "view_args",
+        "headers",
+    }:
         # webargs wraps the errors in their location
         for value in messages.values():
             messages = value

@@ -7,7 +7,8 @@ from flask import current_app
 from app.core import envelope
 from app.core.auth import current_token, decode_optional, issue_tokens, revoke_token, use_refresh_token
 from app.core.errors import ApiError
-from app.core.openapi import EnvelopeBlueprint, envelope as envelope_doc, login_only, public
+from app.core.openapi import EnvelopeBlueprint, login_only, public
+from app.core.openapi import envelope as envelope_doc
 from app.core.requestinfo import client_ip, current_agent
 from blueprints.auth import services
 from blueprints.auth.schemas import (
@@ -55,7 +56,12 @@ def token(body):
     if not current_app.config.get("TOKEN_ENDPOINT_ENABLED"):
         raise ApiError("该接口暂未开通!")
     result = _login(body)
-    data = {"refresh": result.refresh, "access": result.access, "name": result.user.name, "userId": result.user.id}
+    data = {
+        "refresh": result.refresh,
+        "access": result.access,
+        "name": result.user.name,
+        "userId": result.user.id,
+    }
     return envelope.ordered(2000, "请求成功", data)
 
 

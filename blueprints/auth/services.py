@@ -80,16 +80,20 @@ def check_captcha(answer: Any, key: Any) -> None:
 
 def find_login_user(name: str) -> User | None:
     """The one user whose username (any case), email or mobile is ``name``; None if not exactly one."""
-    by_name = db.session.execute(
-        sa.select(User).where(sa.func.lower(User.username) == name.lower()).limit(2)
-    ).scalars().all()
+    by_name = (
+        db.session.execute(sa.select(User).where(sa.func.lower(User.username) == name.lower()).limit(2))
+        .scalars()
+        .all()
+    )
     if len(by_name) == 1:
         return by_name[0]
     if by_name:
         return None
-    others = db.session.execute(
-        sa.select(User).where(sa.or_(User.email == name, User.mobile == name)).limit(2)
-    ).scalars().all()
+    others = (
+        db.session.execute(sa.select(User).where(sa.or_(User.email == name, User.mobile == name)).limit(2))
+        .scalars()
+        .all()
+    )
     return others[0] if len(others) == 1 else None
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.core import envelope
 from app.core.auth import current_token, current_user
-from app.core.openapi import EnvelopeBlueprint, envelope as envelope_doc, login_only
+from app.core.openapi import EnvelopeBlueprint, login_only
+from app.core.openapi import envelope as envelope_doc
 from blueprints.user import services
 from blueprints.user.schemas import (
     ChangePasswordSchema,

@@ -29,10 +29,18 @@ class UpdateUserInfoSchema(ApiSchema):
     """``update_user_info``: the caller's own profile fields."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"label": "姓名"})
-    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "邮箱"})
-    mobile = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "电话"})
-    avatar = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "头像"})
-    gender = fields.Integer(allow_none=True, load_default=None, validate=validate.OneOf([0, 1, 2]), metadata={"label": "性别"})
+    email = fields.Email(
+        allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "邮箱"}
+    )
+    mobile = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "电话"}
+    )
+    avatar = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=255), metadata={"label": "头像"}
+    )
+    gender = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.OneOf([0, 1, 2]), metadata={"label": "性别"}
+    )
 
 
 class ChangePasswordSchema(ApiSchema):

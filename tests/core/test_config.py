@@ -55,5 +55,8 @@ def test_development_generates_and_keeps_a_secret(tmp_path):
     first = finalize(DevelopmentConfig, tmp_path, SECRET_KEY=None)
     second = finalize(DevelopmentConfig, tmp_path, SECRET_KEY=None)
     assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] == second["SECRET_KEY"]
-    assert first["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///") and str(tmp_path) in first["SQLALCHEMY_DATABASE_URI"]
+    assert (
+        first["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+        and str(tmp_path) in first["SQLALCHEMY_DATABASE_URI"]
+    )
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -126,7 +126,9 @@ def test_put_whole_row_and_patch(client, app, auth):
     role = make_role(app, "a", name="甲")
     r = client.put(f"{URL}{role.id}/", json={"name": "乙"}, headers=auth)
     assert r.json["msg"] == "权限字符:该字段是必填项。"
-    r = client.put(f"{URL}{role.id}/", json={"name": "乙", "key": "b", "sort": 4, "status": False}, headers=auth)
+    r = client.put(
+        f"{URL}{role.id}/", json={"name": "乙", "key": "b", "sort": 4, "status": False}, headers=auth
+    )
     assert r.json["msg"] == "更新成功" and r.json["data"]["key"] == "b"
     r = client.patch(f"{URL}{role.id}/", json={"name": "丙"}, headers=auth)
     assert r.json["data"]["name"] == "丙" and r.json["data"]["key"] == "b"

@@ -41,7 +41,9 @@ def test_id_placeholder_is_one_segment(client, app, role, staff, login_as):
 def test_patch_is_authorised_as_put(client, app, role, staff, login_as):
     target = make_role(app, "t")
     grant(app, role, make_button(app, "/api/probe/role/{id}/", 2))
-    assert client.patch(f"{URL}{target.id}/", json={"name": "z"}, headers=login_as(staff)).json["code"] == 2000
+    assert (
+        client.patch(f"{URL}{target.id}/", json={"name": "z"}, headers=login_as(staff)).json["code"] == 2000
+    )
 
 
 def test_disabled_role_grants_nothing(client, app, staff, login_as):

@@ -57,14 +57,18 @@ def test_readiness_reports_a_dead_redis(_settings, app):
 
 
 def test_cors_preflight_from_an_allowed_origin(client):
-    r = client.options("/api/login/", headers={"Origin": "http://spa.example.test", "Access-Control-Request-Method": "POST"})
+    r = client.options(
+        "/api/login/", headers={"Origin": "http://spa.example.test", "Access-Control-Request-Method": "POST"}
+    )
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "http://spa.example.test"
     assert "authorization" in r.headers["Access-Control-Allow-Headers"]
 
 
 def test_cors_refuses_other_origins(client):
-    r = client.options("/api/login/", headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "POST"})
+    r = client.options(
+        "/api/login/", headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "POST"}
+    )
     assert "Access-Control-Allow-Origin" not in r.headers
     r = client.post("/api/login/", json={}, headers={"Origin": "http://evil.test"})
     assert "Access-Control-Allow-Origin" not in r.headers

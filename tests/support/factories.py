@@ -40,7 +40,13 @@ def make_role(app, key: str | None = None, *, status: bool = True, **fields) -> 
 
     n = next(_seq)
     with app.app_context():
-        role = Role(name=fields.pop("name", f"角色{n}"), key=key or f"role{n}", sort=fields.pop("sort", n), status=status, **fields)
+        role = Role(
+            name=fields.pop("name", f"角色{n}"),
+            key=key or f"role{n}",
+            sort=fields.pop("sort", n),
+            status=status,
+            **fields,
+        )
         db.session.add(role)
         db.session.commit()
         return _snapshot(role, "id", "name", "key", "status")
@@ -96,7 +102,9 @@ def make_button(app, api: str, method: int = 0, value: str | None = None, menu=N
             menu_id = menu_row.id
         else:
             menu_id = getattr(menu, "id", menu)
-        button = MenuButton(name=f"按钮{n}", value=value or f"btn:{n}", api=api, method=method, menu_id=menu_id)
+        button = MenuButton(
+            name=f"按钮{n}", value=value or f"btn:{n}", api=api, method=method, menu_id=menu_id
+        )
         db.session.add(button)
         db.session.commit()
         return _snapshot(button, "id", "api", "method", "value", "menu_id")
@@ -133,7 +141,14 @@ def set_config(app, group: str, key: str, value: Any, **fields) -> None:
             sa.select(SystemConfig).where(SystemConfig.key == key, SystemConfig.parent_id == parent.id)
         ).scalar_one_or_none()
         if row is None:
-            row = SystemConfig(title=key, key=key, parent_id=parent.id, sort=0, status=True, form_item_type=fields.pop("form_item_type", 0))
+            row = SystemConfig(
+                title=key,
+                key=key,
+                parent_id=parent.id,
+                sort=0,
+                status=True,
+                form_item_type=fields.pop("form_item_type", 0),
+            )
             db.session.add(row)
         row.value = value
         db.session.commit()

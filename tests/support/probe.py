@@ -31,7 +31,10 @@ def register_probe(app) -> None:
         model=Role,
         filters=auto_filter_spec(
             Role,
-            search=[lambda q: Role.name.icontains(q, autoescape=True), lambda q: Role.key.icontains(q, autoescape=True)],
+            search=[
+                lambda q: Role.name.icontains(q, autoescape=True),
+                lambda q: Role.key.icontains(q, autoescape=True),
+            ],
             default_ordering=["sort"],
         ),
         create_schema=ProbeRoleSchema,

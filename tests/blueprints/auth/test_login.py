@@ -19,7 +19,9 @@ FAILED = {"code": 4000, "data": None, "msg": "账号或密码错误"}
 
 
 def login(client, username, password, **extra):
-    return client.post("/api/login/", json={"username": username, "password": password, **extra}, headers={"User-Agent": UA})
+    return client.post(
+        "/api/login/", json={"username": username, "password": password, **extra}, headers={"User-Agent": UA}
+    )
 
 
 @pytest.fixture()
@@ -29,7 +31,9 @@ def seeded(app):
     # The hash the original's seed carries: Django pbkdf2_sha256 at 260000 over md5(raw).
     stored = make_hash(md5_hex(RAW), iterations=260000)
     assert stored.startswith("pbkdf2_sha256$260000$")
-    return make_user(app, "superadmin", stored_hash=stored, dept=dept, roles=[role], superuser=True, name="超级管理员")
+    return make_user(
+        app, "superadmin", stored_hash=stored, dept=dept, roles=[role], superuser=True, name="超级管理员"
+    )
 
 
 def login_logs(app):
@@ -45,7 +49,18 @@ def test_login_with_md5_password(client, app, seeded):
     assert list(body) == ["code", "msg", "data"]
     assert body["code"] == 2000 and body["msg"] == "请求成功"
     data = body["data"]
-    assert list(data) == ["refresh", "access", "username", "name", "userId", "avatar", "user_type", "pwd_change_count", "dept_info", "role_info"]
+    assert list(data) == [
+        "refresh",
+        "access",
+        "username",
+        "name",
+        "userId",
+        "avatar",
+        "user_type",
+        "pwd_change_count",
+        "dept_info",
+        "role_info",
+    ]
     assert data["username"] == "superadmin" and data["userId"] == seeded.id
     assert data["dept_info"] == {"dept_id": seeded.dept_id, "dept_name": "DVAdmin团队"}
     assert data["role_info"][0]["key"] == "admin" and set(data["role_info"][0]) == {"id", "name", "key"}
@@ -75,7 +90,10 @@ def test_unknown_and_wrong_password_answer_alike(client, seeded):
 def test_missing_fields_name_the_field(client):
     assert client.post("/api/login/", json={"password": "x"}).json["msg"] == "username:该字段是必填项。"
     assert client.post("/api/login/", json={"username": "x"}).json["msg"] == "password:该字段是必填项。"
-    assert client.post("/api/login/", json={"username": 5, "password": "x"}).json["msg"] == "username:请填写合法的字符串。"
+    assert (
+        client.post("/api/login/", json={"username": 5, "password": "x"}).json["msg"]
+        == "username:请填写合法的字符串。"
+    )
 
 
 def test_old_hashes_are_upgraded_keeping_the_layer(client, app):
@@ -153,7 +171,11 @@ def test_login_log_for_success_and_failure(client, app, seeded):
     login(client, "superadmin", "bad")
     client.post("/api/login/", json={"username": "ghost", "password": "x"})  # no User-Agent at all
     rows = login_logs(app)
-    assert [(r.username, r.status) for r in rows] == [("superadmin", True), ("superadmin", False), ("ghost", False)]
+    assert [(r.username, r.status) for r in rows] == [
+        ("superadmin", True),
+        ("superadmin", False),
+        ("ghost", False),
+    ]
     ok = rows[0]
     assert ok.browser == "Chrome 120.0.0" and ok.os == "Mac OS X 10.15.7"
     assert ok.agent == "PC / Mac OS X 10.15.7 / Chrome 120.0.0"
@@ -162,14 +184,20 @@ def test_login_log_for_success_and_failure(client, app, seeded):
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(client, app, seeded):
-    client.post("/api/login/", json={"username": "superadmin", "password": RAW}, headers={"X-Forwarded-For": "6.6.6.6"})
+    client.post(
+        "/api/login/",
+        json={"username": "superadmin", "password": RAW},
+        headers={"X-Forwarded-For": "6.6.6.6"},
+    )
     assert login_logs(app)[0].ip == "127.0.0.1"
 
 
 def test_forwarded_for_behind_one_trusted_proxy(_settings, app, seeded):
     proxied = make_app(_settings["database_url"], _settings["prefix"], TRUSTED_PROXY_COUNT=1)
     proxied.test_client().post(
-        "/api/login/", json={"username": "superadmin", "password": RAW}, headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.7"}
+        "/api/login/",
+        json={"username": "superadmin", "password": RAW},
+        headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.7"},
     )
     assert login_logs(app)[0].ip == "10.0.0.7"
 
@@ -246,5 +274,9 @@ def test_token_endpoint_when_enabled_goes_through_lockout(_settings, app, seeded
     assert set(r.json["data"]) == {"refresh", "access", "name", "userId"}
     for _ in range(5):
         client.post("/api/token/", json={"username": "superadmin", "password": "bad"})
-    assert client.post("/api/token/", json={"username": "superadmin", "password": RAW}).json["msg"].startswith("尝试次数过多")
+    assert (
+        client.post("/api/token/", json={"username": "superadmin", "password": RAW})
+        .json["msg"]
+        .startswith("尝试次数过多")
+    )
     assert [r.status for r in login_logs(app)][:2] == [True, False]

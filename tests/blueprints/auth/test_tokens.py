@@ -39,14 +39,32 @@ def test_bad_tokens_are_http_401(client, header):
 
 
 def test_token_signed_with_another_key(client, user):
-    forged = pyjwt.encode({"user_id": user.id, "token_type": "access", "type": "access", "jti": "a" * 32, "exp": time.time() + 60}, "x" * 40)
+    forged = pyjwt.encode(
+        {
+            "user_id": user.id,
+            "token_type": "access",
+            "type": "access",
+            "jti": "a" * 32,
+            "exp": time.time() + 60,
+        },
+        "x" * 40,
+    )
     r = client.get(INFO, headers=auth(forged))
     assert r.status_code == 401 and r.json["msg"] == "登录已过期，请重新登录"
 
 
 def test_expired_token(client, app, user):
-    payload = {"user_id": user.id, "token_type": "access", "type": "access", "jti": "b" * 32, "fresh": False,
-               "iat": time.time() - 100, "exp": time.time() - 10, "ver": 0, "fam": "f"}
+    payload = {
+        "user_id": user.id,
+        "token_type": "access",
+        "type": "access",
+        "jti": "b" * 32,
+        "fresh": False,
+        "iat": time.time() - 100,
+        "exp": time.time() - 10,
+        "ver": 0,
+        "fam": "f",
+    }
     expired = pyjwt.encode(payload, app.config["JWT_SECRET_KEY"], algorithm="HS256")
     r = client.get(INFO, headers=auth(expired))
     assert r.status_code == 401 and r.json["msg"] == "登录已过期，请重新登录"
@@ -98,7 +116,11 @@ def test_refresh_reuse_revokes_the_family(client, app, user):
 
 
 def test_refresh_bad_input(client, app, user):
-    assert client.post("/token/refresh/", json={}).json == {"code": 4000, "data": None, "msg": "refresh:该字段是必填项。"}
+    assert client.post("/token/refresh/", json={}).json == {
+        "code": 4000,
+        "data": None,
+        "msg": "refresh:该字段是必填项。",
+    }
     r = client.post("/token/refresh/", json={"refresh": "nonsense"})
     assert r.status_code == 401 and r.json["code"] == 401
     access = token_for(app, user)["access"]
@@ -133,4 +155,6 @@ def test_revocation_is_seen_by_a_second_instance(client, app, second_app, user):
 def test_refresh_reuse_is_seen_by_a_second_instance(client, app, second_app, user):
     pair = token_for(app, user)
     assert client.post("/token/refresh/", json={"refresh": pair["refresh"]}).status_code == 200
-    assert second_app.test_client().post("/token/refresh/", json={"refresh": pair["refresh"]}).status_code == 401
+    assert (
+        second_app.test_client().post("/token/refresh/", json={"refresh": pair["refresh"]}).status_code == 401
+    )
