@@ -74,6 +74,7 @@ class BaseConfig:
     # Read once at import by app.core.models; repeated here so it shows in the app config.
     TABLE_PREFIX = os.environ.get("TABLE_PREFIX", "dvadmin_")
     TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+    LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 
     CORS_ORIGINS = env_list("CORS_ORIGINS")
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -40,6 +40,7 @@ def configure(app: Flask, config: type[BaseConfig] | str | Mapping[str, Any] | N
     app.config.from_object(cls)
     app.config.update(overrides)
     cls.finalize(app.config, app.instance_path)
+    _configure_logging(app)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if not uri.startswith("sqlite"):
@@ -59,10 +60,21 @@ def configure(app: Flask, config: type[BaseConfig] | str | Mapping[str, Any] | N
     app.url_map.strict_slashes = False
 
 
+def _configure_logging(app: Flask) -> None:
+    """Log to stderr at ``LOG_LEVEL`` unless the host (gunicorn, pytest) set up logging already."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+    level = str(app.config.get("LOG_LEVEL") or "INFO").upper()
+    for name in ("app", "blueprints", "plugins"):
+        logging.getLogger(name).setLevel(level)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and create per-app objects."""
     import_module("app.models")  # every table in the metadata
     from app.core.auth import configure_jwt
+    from app.core.jobs import init_jobs
     from app.core.store import init_store
     from app.extensions import api, db, migrate, sock
 
@@ -70,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     configure_jwt(app)
     init_store(app)
+    init_jobs(app)
     api.init_app(app)
     sock.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

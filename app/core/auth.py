@@ -55,6 +55,7 @@ def configure_jwt(app: Flask) -> None:
     app.config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=app.config["ACCESS_TOKEN_MINUTES"])
     app.config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(minutes=app.config["REFRESH_TOKEN_MINUTES"])
     app.config.setdefault("JWT_ERROR_MESSAGE_KEY", "msg")
+    app.config.setdefault("JWT_COOKIE_CSRF_PROTECT", False)
     jwt.init_app(app)
 
     def fail(msg: str):

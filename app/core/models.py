@@ -19,6 +19,8 @@ TABLE_PREFIX: str = os.environ.get("TABLE_PREFIX", "dvadmin_")
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # datetime(6) as the original's columns (traps #10).
 DateTime6 = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# longtext on MariaDB (sa.Text alone makes a 64 KB TEXT there).
+LongText = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 # JSON stored as SQL NULL for None (traps #9).
 JsonCol = sa.JSON(none_as_null=True)
 

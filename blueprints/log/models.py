@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import CoreModel, table_name
+from app.core.models import CoreModel, LongText, table_name
 from app.extensions import db
-
-# Django's TextField is longtext on MariaDB; plain sa.Text would create a 64 KB TEXT.
-LongText = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 
 
 class OperationLog(db.Model, CoreModel):
     """One logged API request (written by the operation-log middleware)."""
 
     __tablename__ = table_name("system_operation_log")
+    # Project indexes (revision 0003) for lists, data scope and unread counts.
+    __table_args__ = (
+        sa.Index(f"ix_{__tablename__}_created", "create_datetime"),
+        sa.Index(f"ix_{__tablename__}_dept_belong", "dept_belong_id"),
+    )
 
     wire_name = "OperationLog"
     verbose_name = "操作日志"
@@ -40,6 +41,8 @@ class LoginLog(db.Model, CoreModel):
     """One login attempt: successful ones as the original, failed ones as the project adds."""
 
     __tablename__ = table_name("system_login_log")
+    # Project indexes (revision 0003) for lists, data scope and unread counts.
+    __table_args__ = (sa.Index(f"ix_{__tablename__}_created", "create_datetime"),)
 
     wire_name = "LoginLog"
     verbose_name = "登录日志"

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from app.core.models import CoreModel, table_name
+from app.core.models import CoreModel, LongText, table_name
 from app.extensions import db
 from blueprints.dept.models import Dept
 from blueprints.role.models import Role
 from blueprints.user.models import User
-
-# Django's TextField is longtext on MariaDB; plain sa.Text would create a 64 KB TEXT.
-LongText = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 
 
 def _target_table(name: str, right: str) -> sa.Table:
@@ -76,6 +72,8 @@ class MessageCenterTargetUser(db.Model, CoreModel):
     """A message's delivery to one user, with its read flag."""
 
     __tablename__ = table_name("message_center_target_user")
+    # Project indexes (revision 0003) for lists, data scope and unread counts.
+    __table_args__ = (sa.Index(f"ix_{__tablename__}_unread", "users_id", "is_read"),)
 
     wire_name = "MessageCenterTargetUser"
     verbose_name = "消息中心目标用户表"

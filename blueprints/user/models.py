@@ -67,6 +67,11 @@ class User(db.Model, CoreModel):
     """A back-office or front-end user (the original's ``Users``, a Django ``AbstractUser``)."""
 
     __tablename__ = table_name("system_users")
+    # Project indexes (revision 0003) for lists, data scope and unread counts.
+    __table_args__ = (
+        sa.Index(f"ix_{__tablename__}_dept_belong", "dept_belong_id"),
+        sa.Index(f"ix_{__tablename__}_created", "create_datetime"),
+    )
 
     wire_name = "Users"
     verbose_name = "用户表"
