@@ -12,9 +12,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BaseConfig, config_for
 
+# Route modules; each exposes ``blp`` or a ``BLUEPRINTS`` tuple.
 BLUEPRINTS = (
     "blueprints.auth.routes",
     "blueprints.user.routes",
+    "blueprints.role.routes",
+    "blueprints.dept.routes",
+    "blueprints.menu.routes",
+    "blueprints.permission.routes",
 )
 
 
@@ -131,7 +136,8 @@ def register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         module = import_module(name)
-        api.register_blueprint(module.blp)
+        for blueprint in getattr(module, "BLUEPRINTS", None) or (module.blp,):
+            api.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -17,10 +17,12 @@ from flask.views import MethodView
 
 from app.core import envelope
 from app.core.auth import current_user
+from app.core.datascope import apply_scope
 from app.core.errors import ApiError
 from app.core.listing import FilterSpec, apply_filters, apply_ordering, page_args, paginate
 from app.core.openapi import EnvelopeBlueprint
 from app.core.openapi import envelope as envelope_doc
+from app.core.permissions import check_field_writes, hidden_fields
 from app.core.serialize import serialize_rows, stamp_core_fields
 from app.core.validation import ApiSchema
 from app.extensions import db
@@ -66,6 +68,10 @@ class Resource:
     m2m: dict[str, tuple[sa.Table, str, str]] = field(default_factory=dict)
     paginated: bool = True
     base_filter: Callable[[sa.Select], sa.Select] | None = None
+    # Data scope by dept_belong_id (differences #14); off for resources the original left open.
+    scoped: bool = True
+    # Column permissions by the model's MenuField rows (differences #15).
+    column_permissions: bool = True
 
     # ---- queries ---------------------------------------------------------------
 
@@ -77,8 +83,20 @@ class Resource:
         return self.scope(stmt)
 
     def scope(self, stmt: sa.Select) -> sa.Select:
-        """Data scope of the caller (the system area plugs §5.4 in here)."""
-        return stmt
+        """Data scope of the caller (contract §5.4)."""
+        if not self.scoped:
+            return stmt
+        return apply_scope(stmt, self.model)
+
+    @property
+    def wire_model(self) -> str:
+        """The original's class name of the model, as MenuField rows store it."""
+        return getattr(self.model, "wire_name", "") or self.model.__name__
+
+    def labels(self) -> dict[str, str]:
+        """Field labels of the input schema, for messages that name a field."""
+        schema = self.create_schema()
+        return {(f.data_key or n): f.metadata.get("label") or n for n, f in schema.fields.items()}
 
     def get_or_400(self, obj_id: int) -> Any:
         """One row visible to the caller, or code 400 接口地址不正确 (as the original)."""
@@ -97,9 +115,20 @@ class Resource:
 
     # ---- serialisation ---------------------------------------------------------
 
-    def serialize(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
-        """Wire dicts for rows, in a fixed number of queries."""
+    def to_dicts(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        """Wire dicts for rows, in a fixed number of queries (areas add computed keys here)."""
         return serialize_rows(rows, fk_columns=self.fk_columns, exclude=self.exclude, m2m=self.m2m)
+
+    def serialize(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        """Wire dicts without the fields the caller may not see."""
+        dicts = self.to_dicts(rows)
+        if self.column_permissions:
+            hidden = hidden_fields(current_user(), self.wire_model)
+            if hidden:
+                for row in dicts:
+                    for name in hidden:
+                        row.pop(name, None)
+        return dicts
 
     def serialize_one(self, obj: Any) -> dict[str, Any]:
         """Wire dict for one row."""
@@ -115,11 +144,19 @@ class Resource:
     def validate_write(self, obj: Any | None, data: dict[str, Any], *, creating: bool) -> None:
         """Business rules before a write (uniqueness, references …); raise ApiError."""
 
+    def check_columns(self, obj: Any | None, data: dict[str, Any]) -> None:
+        """Refuse writes to columns the caller may not create or change."""
+        if not self.column_permissions:
+            return
+        current = None if obj is None else self.to_dicts([obj])[0]
+        check_field_writes(current_user(), self.wire_model, data, current, self.labels())
+
     def create(self, data: dict[str, Any] | list[dict[str, Any]]) -> list[Any]:
         """Create one row or, for a list, all of them in one transaction."""
         items = data if isinstance(data, list) else [data]
         created = []
         for item in items:
+            self.check_columns(None, item)
             self.validate_write(None, item, creating=True)
             obj = self.model()
             self.assign(obj, item, creating=True)
@@ -133,6 +170,7 @@ class Resource:
     def update(self, obj_id: int, data: dict[str, Any]) -> Any:
         """Update a visible row."""
         obj = self.get_or_400(obj_id)
+        self.check_columns(obj, data)
         self.validate_write(obj, data, creating=False)
         self.assign(obj, data, creating=False)
         stamp_core_fields(obj, current_user(), creating=False)
