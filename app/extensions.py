@@ -10,7 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from app.core.models import Base
 from app.core.openapi import EnvelopeApi
 
-db = SQLAlchemy(model_class=Base)
+# Rows stay loaded after commit: a response built from them needs no second round trip.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 jwt = JWTManager()
 api = EnvelopeApi()

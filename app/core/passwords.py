@@ -99,8 +99,10 @@ def needs_upgrade(encoded: str | None) -> bool:
 
 
 def dummy_check(sent: str) -> None:
-    """Spend the time of a real check, so an unknown account answers as slowly as a known one."""
+    """Spend the time of a failed real check (two layers), so an unknown account answers as
+    slowly as a known one with a wrong password."""
     _pbkdf2(sent, "dummysaltdummysalt0000", _iterations())
+    _pbkdf2(md5_hex(sent), "dummysaltdummysalt0000", _iterations())
 
 
 def policy_errors(raw: str) -> str | None:

@@ -107,9 +107,9 @@ def _load(version: str | None) -> Grants:
     session = db.session
     rmbp = RoleMenuButtonPermission
     rows = session.execute(
-        sa.select(rmbp.id, rmbp.role_id, rmbp.data_range, MenuButton.id, MenuButton.api, MenuButton.method).join(
-            MenuButton, MenuButton.id == rmbp.menu_button_id
-        )
+        sa.select(
+            rmbp.id, rmbp.role_id, rmbp.data_range, MenuButton.id, MenuButton.api, MenuButton.method
+        ).join(MenuButton, MenuButton.id == rmbp.menu_button_id)
     )
     for rmbp_id, role_id, data_range, button_id, api, method in rows:
         if api:
@@ -121,15 +121,21 @@ def _load(version: str | None) -> Grants:
     for rmbp_id, dept_id in session.execute(sa.select(links.rolemenubuttonpermission_id, links.dept_id)):
         custom.setdefault(rmbp_id, set()).add(dept_id)
     grants.custom_depts = {k: frozenset(v) for k, v in custom.items()}
-    grants.role_status = {rid: bool(status) for rid, status in session.execute(sa.select(Role.id, Role.status))}
-    for role_id, menu_id in session.execute(sa.select(RoleMenuPermission.role_id, RoleMenuPermission.menu_id)):
+    grants.role_status = {
+        rid: bool(status) for rid, status in session.execute(sa.select(Role.id, Role.status))
+    }
+    for role_id, menu_id in session.execute(
+        sa.select(RoleMenuPermission.role_id, RoleMenuPermission.menu_id)
+    ):
         grants.role_menus.setdefault(role_id, set()).add(menu_id)
     for url, method, enable_datasource in session.execute(
         sa.select(ApiWhiteList.url, ApiWhiteList.method, ApiWhiteList.enable_datasource)
     ):
         if url:
             grants.whitelist.append((method or 0, compile_api(url), bool(enable_datasource)))
-    for field_id, model, field_name in session.execute(sa.select(MenuField.id, MenuField.model, MenuField.field_name)):
+    for field_id, model, field_name in session.execute(
+        sa.select(MenuField.id, MenuField.model, MenuField.field_name)
+    ):
         grants.model_fields.setdefault(model, {})[field_name] = field_id
     fp = FieldPermission
     for role_id, field_id, q, c, u in session.execute(

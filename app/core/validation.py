@@ -32,17 +32,29 @@ def _invalid_text(field: fields.Field) -> str:
     return "格式错误。"
 
 
+class ChineseLength(validate.Length):
+    """``Length`` with DRF's Chinese texts, naming the bound that failed."""
+
+    def __call__(self, value):
+        """Check the length; an empty string reads as "may not be blank"."""
+        length = len(value)
+        if self.equal is not None and length != self.equal:
+            raise ma.ValidationError(f"请确保这个字段长度为 {self.equal} 个字符。")
+        if self.min is not None and length < self.min:
+            if length == 0:
+                raise ma.ValidationError("该字段不能为空。")
+            raise ma.ValidationError(f"请确保这个字段至少包含 {self.min} 个字符。")
+        if self.max is not None and length > self.max:
+            raise ma.ValidationError(f"请确保这个字段不能超过 {self.max} 个字符。")
+        return value
+
+
 def _localise_validators(field: fields.Field) -> None:
-    for validator in field.validators:
-        if isinstance(validator, validate.Length) and validator.error is None:
-            if validator.equal is not None:
-                validator.error = "请确保这个字段长度为 {equal} 个字符。"
-            elif validator.min is not None and validator.max is not None:
-                validator.error = "请确保这个字段长度在 {min} 到 {max} 个字符之间。"
-            elif validator.max is not None:
-                validator.error = "请确保这个字段不能超过 {max} 个字符。"
-            else:
-                validator.error = "请确保这个字段至少包含 {min} 个字符。"
+    for index, validator in enumerate(field.validators):
+        if type(validator) is validate.Length and validator.error is None:
+            field.validators[index] = ChineseLength(
+                min=validator.min, max=validator.max, equal=validator.equal
+            )
         elif isinstance(validator, validate.Range) and validator.error is None:
             if validator.min is not None and validator.max is not None:
                 validator.error = "请确保该值在 {min} 到 {max} 之间。"

@@ -106,9 +106,15 @@ class LoginResult:
     refresh: str
 
 
-def _lock_keys(name: str, ip: str) -> tuple[str, str, str]:
-    account = name.strip().lower()[:150]
-    return f"login:lock:{account}", f"login:fail:{account}", f"login:ip:{ip}"
+def account_lock_keys(account: str) -> tuple[str, str]:
+    """Store keys of an account's lock and failure count: the resolved username when the login
+    name matched a user (so username, email and mobile share one lock), else the name typed."""
+    key = account.strip().lower()[:150]
+    return f"login:lock:{key}", f"login:fail:{key}"
+
+
+def _lock_keys(account: str, ip: str) -> tuple[str, str, str]:
+    return (*account_lock_keys(account), f"login:ip:{ip}")
 
 
 def _refuse_if_locked(name: str, ip: str) -> None:
@@ -154,27 +160,27 @@ def write_login_log(name: str, ip: str, agent: Agent, user: User | None, ok: boo
 def login(name: str, password: str, *, ip: str, agent: Agent) -> LoginResult:
     """Check the password and issue tokens; every refusal looks the same for unknown accounts."""
     name = name.strip()
-    _refuse_if_locked(name, ip)
     user = find_login_user(name)
+    account = user.username if user is not None else name
+    _refuse_if_locked(account, ip)
     if user is None:
         passwords.run_off_hub(passwords.dummy_check, password)
         _fail(name, ip, agent, None, MSG_FAILED)
     matched = passwords.run_off_hub(passwords.verify_login_password, password, user.password)
     if matched is None:
-        _fail(name, ip, agent, user, MSG_FAILED)
+        _fail(account, ip, agent, user, MSG_FAILED)
     if not user.is_active:
         write_login_log(name, ip, agent, user, False, MSG_DISABLED)
         db.session.commit()
         raise ApiError(MSG_DISABLED)
-    _, fail_key, _ = _lock_keys(name, ip)
-    get_store().delete(fail_key)
+    get_store().delete(account_lock_keys(account)[1])
     user.login_error_count = 0
     user.last_login = local_now()
     if passwords.needs_upgrade(user.password):
         user.password = passwords.run_off_hub(passwords.make_hash, matched)
     write_login_log(name, ip, agent, user, True, "登录成功")
-    db.session.commit()
     access, refresh = issue_tokens(user)
+    db.session.commit()
     return LoginResult(user=user, access=access, refresh=refresh)
 
 

@@ -1,17 +1,20 @@
-"""Current-user routes under ``/api/system/user/`` (the user CRUD joins them later)."""
+"""Routes under ``/api/system/user/``: the user administration and the current user's own."""
 
 from __future__ import annotations
 
 from app.core import envelope
 from app.core.auth import current_token, current_user
+from app.core.crud import register_crud
 from app.core.openapi import EnvelopeBlueprint, login_only
 from app.core.openapi import envelope as envelope_doc
-from blueprints.user import services
+from blueprints.user import admin, services
 from blueprints.user.schemas import (
     ChangePasswordSchema,
     LoginChangePasswordSchema,
+    ResetPasswordSchema,
     UpdateUserInfoSchema,
     UserInfoSchema,
+    UserRowSchema,
 )
 
 blp = EnvelopeBlueprint("user", __name__, url_prefix="/api/system/user", description="Users")
@@ -53,3 +56,24 @@ def login_change_password(body):
     """The forced first-login change (md5 passwords); the presented token stays valid."""
     services.login_change_password(current_user(), body, current_token())
     return envelope.detail(None, "修改成功")
+
+
+resource = admin.UserResource()
+register_crud(blp, resource, UserRowSchema)
+
+
+@blp.route("/<int:id>/reset_password/", methods=["PUT"])
+@blp.arguments(ResetPasswordSchema)
+@blp.response(200, envelope_doc())
+def reset_password(body, id):  # noqa: A002 - the path parameter is named id (decisions #10)
+    """Set a user's password (md5 from the SPA); they must change it at next login."""
+    admin.reset_password(resource, id, body)
+    return envelope.detail(None, "修改成功")
+
+
+@blp.route("/<int:id>/reset_to_default_password/", methods=["PUT"])
+@blp.response(200, envelope_doc())
+def reset_to_default_password(id):  # noqa: A002
+    """Reset a user's password to the configured default; tokens are revoked."""
+    admin.reset_to_default_password(resource, id)
+    return envelope.detail(None, "密码重置成功")

@@ -11,7 +11,9 @@ def test_probe_list_is_constant(client, app, login_as):
 
     auth = login_as(make_user(app, superuser=True, stored_hash=make_hash("x")))
     with app.app_context():
-        db.session.add_all(Role(name=f"r{i}", key=f"k{i}", sort=i, status=True, creator_id=1) for i in range(200))
+        db.session.add_all(
+            Role(name=f"r{i}", key=f"k{i}", sort=i, status=True, creator_id=1) for i in range(200)
+        )
         db.session.commit()
     statements_for(app, client, "get", "/api/probe/role/?limit=1", headers=auth)  # compiles the grants
     small = statements_for(app, client, "get", "/api/probe/role/?limit=20", headers=auth)
