@@ -19,6 +19,7 @@ KNOWN_WEAK_SECRETS = {
     "please-change-me",
     "your-secret-key",
     "django-insecure--z8%exyzt7e_%i@1+#1mm=%lb5=^fx_57=1@a+_y7bg5-w%)sm",
+    "testing-secret-key-that-is-long-enough-0123456789",
 }
 
 
@@ -96,6 +97,8 @@ class BaseConfig:
     PASSWORD_REQUIRE_LETTER = env_bool("PASSWORD_REQUIRE_LETTER", True)
     PASSWORD_REQUIRE_DIGIT = env_bool("PASSWORD_REQUIRE_DIGIT", True)
     PASSWORD_HASH_ITERATIONS = env_int("PASSWORD_HASH_ITERATIONS", 600_000)
+    # Production without Redis keeps revocation and lockouts per process: refused unless asked.
+    ALLOW_SINGLE_PROCESS = env_bool("ALLOW_SINGLE_PROCESS", False)
 
     SWAGGER_REQUIRES_LOGIN = env_bool("SWAGGER_REQUIRES_LOGIN", False)
     PLUGINS = env_list("PLUGINS")
@@ -169,6 +172,13 @@ class ProductionConfig(BaseConfig):
             _check_secret("JWT_SECRET_KEY", config["JWT_SECRET_KEY"])
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if not config.get("REDIS_URL") and not config.get("ALLOW_SINGLE_PROCESS"):
+            raise RuntimeError(
+                "REDIS_URL must be set in production (token revocation, lockouts and caches are "
+                "shared through it); for a single-process install set ALLOW_SINGLE_PROCESS=true"
+            )
+        if int(config.get("PASSWORD_HASH_ITERATIONS") or 0) < 600_000:
+            raise RuntimeError("PASSWORD_HASH_ITERATIONS must be at least 600000 in production")
         super().finalize(config, instance_path)
 
 

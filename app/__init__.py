@@ -63,6 +63,8 @@ def configure(app: Flask, config: type[BaseConfig] | str | Mapping[str, Any] | N
 
     app.wsgi_app = AuthHeaderMiddleware(app.wsgi_app)
     app.url_map.strict_slashes = False
+    # "//" in a path is a 404 envelope, not a redirect built from the Host header
+    app.url_map.merge_slashes = False
 
 
 def _configure_logging(app: Flask) -> None:

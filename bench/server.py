@@ -63,12 +63,15 @@ class BenchServer:
         db_name: str = "dvadmin_bench",
         iterations: int | None = None,
         startup_timeout: float = 60.0,
+        seed=None,
     ) -> None:
         self.workers = workers
         self.port = port or free_port()
         self.db_name = db_name
         self.iterations = iterations
         self.startup_timeout = startup_timeout
+        # seed(database_url): fills the database after migrations, before gunicorn starts
+        self.seed = seed
         self.username = USERNAME
         self.password = strong_password()
         self.prefix = f"dvbench:{secrets.token_hex(4)}:"
@@ -107,6 +110,8 @@ class BenchServer:
         flask = str(VENV_BIN / "flask")
         for args in (["db", "upgrade"], ["create-dev-superuser", "--password", self.password]):
             subprocess.run([flask, *args], cwd=ROOT, env=env, check=True, stdout=self.log, stderr=self.log)
+        if self.seed is not None:
+            self.seed(env["DATABASE_URL"])
         cmd = [
             str(VENV_BIN / "gunicorn"),
             "--worker-class",

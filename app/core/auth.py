@@ -69,6 +69,22 @@ def configure_jwt(app: Flask) -> None:
     jwt.token_verification_failed_loader(fail(MSG_BAD_TOKEN))
     jwt.needs_fresh_token_loader(fail(MSG_BAD_TOKEN))
     jwt.token_in_blocklist_loader(_is_revoked)
+    jwt.token_verification_loader(_claims_are_ours)
+
+
+_JTI = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _claims_are_ours(_header: dict, payload: dict) -> bool:
+    """Only tokens this backend issued: both type claims agree, family, version and jti present."""
+    return (
+        payload.get("token_type") in ("access", "refresh")
+        and payload.get("token_type") == payload.get("type")
+        and isinstance(payload.get("user_id"), int)
+        and isinstance(payload.get("fam"), str)
+        and isinstance(payload.get("ver"), int)
+        and bool(_JTI.match(str(payload.get("jti", ""))))
+    )
 
 
 def _new_jti() -> str:
@@ -112,7 +128,9 @@ def _is_revoked(_header: dict, payload: dict) -> bool:
     )
     if revoked or family_revoked:
         return True
-    return int(payload.get("ver", 0)) < (user.token_version or 0) and not kept
+    current = user.token_version or 0
+    # a kept token (login_change_password) stays valid for that one version bump only
+    return int(payload.get("ver", 0)) < current and kept != str(current)
 
 
 def revoke_token(payload: dict) -> None:
@@ -122,7 +140,8 @@ def revoke_token(payload: dict) -> None:
 
 def revoke_family(family: str) -> None:
     """Refuse every token of a refresh chain (refresh reuse detected)."""
-    ttl = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()) + 60
+    lifetimes = (current_app.config["JWT_REFRESH_TOKEN_EXPIRES"], current_app.config["JWT_ACCESS_TOKEN_EXPIRES"])
+    ttl = int(max(lifetimes).total_seconds()) + 60
     get_store().set(f"tok:revfam:{family}", 1, ttl=ttl)
 
 
@@ -133,7 +152,7 @@ def revoke_user_tokens(user: Any, *, keep: dict | None = None) -> None:
     """
     user.token_version = (user.token_version or 0) + 1
     if keep is not None:
-        get_store().set(f"tok:keep:{keep['jti']}", 1, ttl=_remaining(keep))
+        get_store().set(f"tok:keep:{keep['jti']}", user.token_version, ttl=_remaining(keep))
 
 
 def use_refresh_token(encoded: str) -> tuple[Any, str]:
@@ -144,7 +163,7 @@ def use_refresh_token(encoded: str) -> tuple[Any, str]:
         payload = decode_token(encoded)
     except Exception:  # noqa: BLE001 - any decoding failure is the same 401 to the client
         raise ApiError(MSG_BAD_TOKEN, 401, http_status=401) from None
-    if payload.get("type") != "refresh" or payload.get("token_type") != "refresh":
+    if payload.get("type") != "refresh" or not _claims_are_ours({}, payload):
         raise ApiError(MSG_BAD_TOKEN, 401, http_status=401)
     if _is_revoked({}, payload):
         raise ApiError(MSG_REVOKED, 401, http_status=401)
@@ -218,5 +237,5 @@ def guard_request():
     user = authenticate()
     if policy == LOGIN:
         return None
-    require_button(user, request.method, request.path)
+    require_button(user, request.method)
     return None

@@ -19,7 +19,7 @@ from app.core import envelope
 from app.core.auth import current_user
 from app.core.datascope import apply_scope
 from app.core.errors import ApiError
-from app.core.listing import FilterSpec, apply_filters, apply_ordering, page_args, paginate
+from app.core.listing import FilterSpec, apply_filters, apply_ordering, page_args, paginate, without_fields
 from app.core.openapi import EnvelopeBlueprint
 from app.core.openapi import envelope as envelope_doc
 from app.core.permissions import check_field_writes, hidden_fields
@@ -28,6 +28,7 @@ from app.core.validation import ApiSchema
 from app.extensions import db
 
 MSG_NOT_FOUND = "接口地址不正确"
+MAX_ID = 2**63 - 1
 
 
 class KeysSchema(ApiSchema):
@@ -49,9 +50,12 @@ def parse_ids(values: Sequence[Any] | None, name: str) -> list[int]:
         if value in ("", None):
             continue
         try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
             raise ApiError(f"{name}:请填写合法的整数值。") from None
+        if not -MAX_ID <= number <= MAX_ID:
+            raise ApiError(f"{name}:请填写合法的整数值。")
+        ids.append(number)
     return ids
 
 
@@ -100,6 +104,8 @@ class Resource:
 
     def get_or_400(self, obj_id: int) -> Any:
         """One row visible to the caller, or code 400 接口地址不正确 (as the original)."""
+        if not 0 < obj_id <= MAX_ID:
+            raise ApiError(MSG_NOT_FOUND, 400)
         pk = sa.inspect(self.model).primary_key[0]
         obj = db.session.execute(self.query().where(pk == obj_id)).scalar_one_or_none()
         if obj is None:
@@ -189,9 +195,16 @@ class Resource:
 
     # ---- the list ----------------------------------------------------------------
 
+    def visible_filters(self) -> FilterSpec:
+        """The filter spec without the fields the caller may not see."""
+        if not self.column_permissions:
+            return self.filters
+        return without_fields(self.filters, hidden_fields(current_user(), self.wire_model))
+
     def list_response(self):
         """The list route's envelope: filtered, ordered, paginated."""
-        stmt = apply_ordering(apply_filters(self.query(), self.filters), self.filters)
+        spec = self.visible_filters()
+        stmt = apply_ordering(apply_filters(self.query(), spec), spec)
         if not self.paginated:
             rows = list(db.session.execute(stmt).scalars())
             return envelope.listing(self.serialize(rows))

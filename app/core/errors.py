@@ -103,8 +103,30 @@ def handle_unexpected(error: Exception):
     return error_response(500, MSG_INTERNAL.format(rid=rid), 500)
 
 
+def handle_data_error(error: Exception):
+    """A value the database cannot hold (out of range, too long): a clear 4000, never a 500."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.info("database refused a value, request %s: %s", request_id(), error)
+    return error_response(4000, "数据超出范围或格式不正确")
+
+
+def handle_integrity_error(error: Exception):
+    """A unique clash the checks did not see (a concurrent write): 4000, nothing written."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.info("integrity error, request %s: %s", request_id(), error)
+    return error_response(4000, "数据重复或关联错误，未保存")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Attach the handlers; flask-smorest's own HTTPException handler is replaced by ours."""
+    from sqlalchemy.exc import DataError, IntegrityError
+
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -67,7 +67,9 @@ def page_args(args: MultiDict | None = None, default_limit: int = DEFAULT_LIMIT)
 
 
 Clause = Any
-SearchTerm = Callable[[str], Clause]
+# A search term builds a clause from the search text; a (field name, builder) pair names the
+# field it reads, so it can be dropped when that field is hidden from the caller.
+SearchTerm = Callable[[str], Clause] | tuple[str, Callable[[str], Clause]]
 
 
 @dataclass
@@ -170,13 +172,16 @@ def coerce_value(name: str, column: Any, raw: str) -> Any:
         raise ApiError(f"{name}:必须是有效的布尔值。")
     if py is int:
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise ApiError(f"{name}:请填写合法的整数值。") from None
+        if not -(2**63) < number < 2**63:
+            raise ApiError(f"{name}:请填写合法的整数值。")
+        return number
     if py is float:
         try:
             return float(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ApiError(f"{name}:请填写合法的数字。") from None
     if py is datetime:
         return parse_datetime(name, value)
@@ -218,8 +223,23 @@ def apply_filters(stmt: sa.Select, spec: FilterSpec, args: MultiDict | None = No
         stmt = _apply_date_ranges(stmt, spec.model, args)
     term = (args.get("search") or "").strip()
     if term and spec.search:
-        stmt = stmt.where(sa.or_(*(build(term) for build in spec.search)))
+        builders = [entry[1] if isinstance(entry, tuple) else entry for entry in spec.search]
+        stmt = stmt.where(sa.or_(*(build(term) for build in builders)))
     return stmt
+
+
+def without_fields(spec: FilterSpec, hidden: set[str]) -> FilterSpec:
+    """The spec minus filters, search terms and orderings on ``hidden`` fields (differences #15)."""
+    if not hidden:
+        return spec
+    return replace(
+        spec,
+        fields={k: v for k, v in spec.fields.items() if k not in hidden and django_name(k, [k]) not in hidden},
+        m2m={k: v for k, v in spec.m2m.items() if k not in hidden},
+        search=[e for e in spec.search if not (isinstance(e, tuple) and e[0] in hidden)],
+        ordering_fields={k: v for k, v in spec.ordering_fields.items() if k not in hidden},
+        default_ordering=[o for o in spec.default_ordering if o.lstrip("-") not in hidden],
+    )
 
 
 def _field_clause(name: str, column: Any, lookup: str, values: list[str]) -> Clause:

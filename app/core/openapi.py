@@ -80,9 +80,19 @@ def is_json_request(req: Request) -> bool:
 def parse_json_bytes(body: bytes) -> Any:
     """Decode a JSON body or raise the envelope error for malformed JSON."""
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(f"JSON 解析错误：{getattr(exc, 'msg', '编码错误')}") from exc
+    except RecursionError:
+        raise ApiError("JSON 解析错误：嵌套层级过深") from None
+    if "\\ud" in text.lower():
+        # escaped lone surrogates decode to text no database can store
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError("JSON 解析错误：包含无效的 Unicode 字符") from None
+    return data
 
 
 class EnvelopeBlueprint(Blueprint):

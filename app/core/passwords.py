@@ -105,6 +105,15 @@ def dummy_check(sent: str) -> None:
     _pbkdf2(md5_hex(sent), "dummysaltdummysalt0000", _iterations())
 
 
+def pad_weak_check(sent: str, encoded: str | None) -> None:
+    """After a failed check against an older, cheaper hash, spend the difference, so a wrong
+    password costs the same on every account (stored iteration counts must not leak)."""
+    parsed = parse_hash(encoded)
+    wanted = _iterations()
+    if parsed is not None and parsed.iterations < wanted:
+        _pbkdf2(sent, parsed.salt, 2 * (wanted - parsed.iterations))
+
+
 def policy_errors(raw: str) -> str | None:
     """The first way ``raw`` breaks the password policy, or None (differences #9, decisions #22)."""
     cfg = current_app.config

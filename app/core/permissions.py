@@ -32,11 +32,25 @@ VERSION_KEY = "perm:version"
 RANGE_RANK = {0: 0, 2: 1, 4: 1, 1: 2, 3: 3}
 
 
-def compile_api(api: str) -> re.Pattern[str]:
-    """A button ``api`` as an anchored, case-insensitive pattern; ``{name}`` is one segment."""
-    parts = _PLACEHOLDER.split(api)
-    pattern = "[^/]+".join(re.escape(p) for p in parts)
-    return re.compile(f"^{pattern}$", re.IGNORECASE)
+_RULE_ARGUMENT = re.compile(r"<[^>]*>")
+
+
+def api_key(api: str) -> str:
+    """A button ``api`` or whitelist ``url`` in canonical form: lower case, placeholders ``{}``.
+
+    Requests are matched by their routed rule in the same form (:func:`rule_key`), so a ``{id}``
+    placeholder matches a path parameter and never an action name such as ``multiple_delete``,
+    and a request without its trailing slash matches its route (differences #16, decisions #7).
+    """
+    return _PLACEHOLDER.sub("{}", api.strip()).lower()
+
+
+def rule_key() -> str:
+    """The current request's route rule in :func:`api_key` form (the path when unrouted)."""
+    from flask import request
+
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return _RULE_ARGUMENT.sub("{}", rule).lower()
 
 
 @dataclass(frozen=True)
@@ -45,7 +59,7 @@ class ButtonGrant:
 
     button_id: int
     method: int
-    pattern: re.Pattern[str]
+    key: str
     data_range: int
     rmbp_id: int
 
@@ -56,9 +70,11 @@ class Grants:
 
     version: str | None
     roles: dict[int, list[ButtonGrant]] = field(default_factory=dict)
+    # (method, api key) → grants, per role: a request's check is a dictionary lookup
+    role_index: dict[int, dict[tuple[int, str], list[ButtonGrant]]] = field(default_factory=dict)
     role_status: dict[int, bool] = field(default_factory=dict)
     role_menus: dict[int, set[int]] = field(default_factory=dict)
-    whitelist: list[tuple[int, re.Pattern[str], bool]] = field(default_factory=list)
+    whitelist: dict[tuple[int, str], list[bool]] = field(default_factory=dict)
     custom_depts: dict[int, frozenset[int]] = field(default_factory=dict)
     model_fields: dict[str, dict[str, int]] = field(default_factory=dict)
     field_perms: dict[int, dict[int, tuple[bool, bool, bool]]] = field(default_factory=dict)
@@ -113,9 +129,9 @@ def _load(version: str | None) -> Grants:
     )
     for rmbp_id, role_id, data_range, button_id, api, method in rows:
         if api:
-            grants.roles.setdefault(role_id, []).append(
-                ButtonGrant(button_id, method or 0, compile_api(api), data_range or 0, rmbp_id)
-            )
+            button = ButtonGrant(button_id, method or 0, api_key(api), data_range or 0, rmbp_id)
+            grants.roles.setdefault(role_id, []).append(button)
+            grants.role_index.setdefault(role_id, {}).setdefault((button.method, button.key), []).append(button)
     links = role_menu_button_permission_dept.c
     custom: dict[int, set[int]] = {}
     for rmbp_id, dept_id in session.execute(sa.select(links.rolemenubuttonpermission_id, links.dept_id)):
@@ -132,7 +148,7 @@ def _load(version: str | None) -> Grants:
         sa.select(ApiWhiteList.url, ApiWhiteList.method, ApiWhiteList.enable_datasource)
     ):
         if url:
-            grants.whitelist.append((method or 0, compile_api(url), bool(enable_datasource)))
+            grants.whitelist.setdefault((method or 0, api_key(url)), []).append(bool(enable_datasource))
     for field_id, model, field_name in session.execute(
         sa.select(MenuField.id, MenuField.model, MenuField.field_name)
     ):
@@ -198,19 +214,15 @@ class Access:
         return bool(self.grants) or self.whitelisted
 
 
-def access_for(user: Any, method: str, path: str) -> Access:
-    """Match ``method path`` against the user's enabled roles' buttons and the whitelist."""
+def access_for(user: Any, method: str, key: str) -> Access:
+    """Match ``method`` and a route key against the user's enabled roles' buttons and the whitelist."""
     index = METHOD_INDEX.get(method.upper())
     grants = current_grants()
     if index is None:
         return Access(user, [], False, False)
-    matched = [
-        grant
-        for role_id in role_ids(user)
-        for grant in grants.roles.get(role_id, ())
-        if grant.method == index and grant.pattern.match(path)
-    ]
-    white = [skip for m, p, skip in grants.whitelist if m == index and p.match(path)]
+    wanted = (index, key)
+    matched = [grant for role_id in role_ids(user) for grant in grants.role_index.get(role_id, {}).get(wanted, ())]
+    white = grants.whitelist.get(wanted, [])
     # enable_datasource=false on a matching whitelist row skips data scope (contract §5.4)
     return Access(user, matched, bool(white), any(enabled is False for enabled in white))
 
@@ -223,22 +235,22 @@ def current_access() -> Access:
 
     access = g.get("access")
     if access is None:
-        access = g.access = access_for(current_user(), request.method, request.path)
+        access = g.access = access_for(current_user(), request.method, rule_key())
     return access
 
 
-def has_button(user: Any, method: str, path: str) -> bool:
-    """True when the user may call ``method path`` (superusers always may)."""
+def has_button(user: Any, method: str, api: str) -> bool:
+    """True when the user may call ``method`` on the route written as ``api`` (superusers may)."""
     if user.is_superuser:
         return True
-    return access_for(user, method, path).allowed
+    return access_for(user, method, api_key(api)).allowed
 
 
-def require_button(user: Any, method: str, path: str) -> None:
-    """Refuse (HTTP 200, code 4000) unless the user holds a matching button or whitelist row."""
+def require_button(user: Any, method: str) -> None:
+    """Refuse (HTTP 200, code 4000) unless the user holds a button or whitelist row for this route."""
     if user.is_superuser:
         return
-    access = access_for(user, method, path)
+    access = access_for(user, method, rule_key())
     g.access = access
     if not access.allowed:
         raise ApiError(MSG_NO_PERMISSION)

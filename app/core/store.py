@@ -84,6 +84,14 @@ class MemoryStore:
             self._data[full] = (str(value), self._data[full][1])
             return value
 
+    def decr(self, key: str) -> None:
+        """Take one back from a live counter (never below zero, lifetime unchanged)."""
+        full = self.prefix + key
+        with self._lock:
+            current = self._live(full)
+            if current is not None and int(current) > 0:
+                self._data[full] = (str(int(current) - 1), self._data[full][1])
+
     def ttl(self, key: str) -> int:
         """Seconds left on a key (0 when missing or without expiry)."""
         with self._lock:
@@ -100,6 +108,13 @@ class MemoryStore:
         """Drop every key (tests)."""
         with self._lock:
             self._data.clear()
+
+
+_DECR_IF_POSITIVE = """
+local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+if v > 0 then redis.call('DECR', KEYS[1]) end
+return v
+"""
 
 
 class RedisStore:
@@ -146,6 +161,10 @@ class RedisStore:
         pipe.expire(full, ttl, nx=True)
         value, _ = pipe.execute()
         return int(value)
+
+    def decr(self, key: str) -> None:
+        """Take one back from a live counter (never below zero, lifetime unchanged)."""
+        self.client.eval(_DECR_IF_POSITIVE, 1, self.prefix + key)
 
     def ttl(self, key: str) -> int:
         """Seconds left on a key (0 when missing or without expiry)."""

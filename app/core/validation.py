@@ -70,11 +70,30 @@ def _localise_validators(field: fields.Field) -> None:
             validator.error = "“{input}” 不是合法选项。"
 
 
+# Blank strings the SPA's forms send for empty optional fields of these types mean "no value".
+_BLANK_AS_NONE = (fields.Email, fields.Integer, fields.Float, fields.Decimal, fields.Date, fields.DateTime, fields.Boolean)
+INT64 = 2**63 - 1
+
+
 class ApiSchema(ma.Schema):
     """Base for every input schema: the SPA sends whole rows back, so unknown keys are dropped."""
 
     class Meta:
         unknown = ma.EXCLUDE
+
+    error_messages = {"type": "数据格式错误：应为 JSON 对象"}
+
+    @ma.pre_load
+    def _blank_as_none(self, data, **_kwargs):
+        """``""`` for an optional non-text field is None (an empty form field)."""
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, field in self.fields.items():
+            key = field.data_key or name
+            if out.get(key) == "" and field.allow_none and isinstance(field, _BLANK_AS_NONE):
+                out[key] = None
+        return out
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         """Give every field DRF's Chinese messages."""
@@ -88,6 +107,9 @@ class ApiSchema(ma.Schema):
             field_obj.error_messages["invalid_utf8"] = "请填写合法的字符串。"
         if isinstance(field_obj, fields.Integer):
             field_obj.error_messages["too_large"] = "数值太大。"
+            if not any(isinstance(v, validate.Range) for v in field_obj.validators):
+                # beyond 64 bits no column can hold it (and SQLite raises OverflowError)
+                field_obj.validators.append(validate.Range(min=-INT64, max=INT64))
         _localise_validators(field_obj)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import current_app
 
 from app.core import envelope
-from app.core.auth import current_token, decode_optional, issue_tokens, revoke_token, use_refresh_token
+from app.core.auth import (
+    current_token,
+    decode_optional,
+    issue_tokens,
+    revoke_family,
+    revoke_token,
+    use_refresh_token,
+)
 from app.core.errors import ApiError
 from app.core.openapi import EnvelopeBlueprint, login_only, public
 from app.core.openapi import envelope as envelope_doc
@@ -81,9 +88,10 @@ def refresh(body):
 @blp.response(200, envelope_doc())
 @login_only
 def logout(body):
-    """Revoke the presented access token (and ``refresh`` when given)."""
+    """Revoke the presented access token and its login's refresh chain (and ``refresh`` when given)."""
     payload = current_token()
     revoke_token(payload)
+    revoke_family(payload["fam"])
     if body.get("refresh"):
         other = decode_optional(body["refresh"])
         if other and other.get("user_id") == payload.get("user_id"):

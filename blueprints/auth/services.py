@@ -117,27 +117,40 @@ def _lock_keys(account: str, ip: str) -> tuple[str, str, str]:
     return (*account_lock_keys(account), f"login:ip:{ip}")
 
 
-def _refuse_if_locked(name: str, ip: str) -> None:
-    store = get_store()
-    lock_key, _, ip_key = _lock_keys(name, ip)
-    if store.get(lock_key):
-        raise ApiError(retry_message(store.ttl(lock_key)))
-    ip_failures = store.get(ip_key)
-    if ip_failures and int(ip_failures) >= current_app.config["LOGIN_IP_MAX_FAILURES"]:
-        raise ApiError(retry_message(store.ttl(ip_key)))
-
-
-def _count_failure(name: str, ip: str, user: User | None) -> None:
+def _reserve_attempt(account: str, ip: str) -> int:
+    """Count the attempt before the password is checked, so parallel guesses cannot overrun the
+    limits; refuse while the account is locked or the IP is throttled. Returns the account count."""
     cfg = current_app.config
     store = get_store()
-    lock_key, fail_key, ip_key = _lock_keys(name, ip)
-    store.incr(ip_key, cfg["LOGIN_IP_WINDOW_SECONDS"])
-    failures = store.incr(fail_key, cfg["LOGIN_LOCK_SECONDS"])
-    if failures >= cfg["LOGIN_MAX_FAILURES"]:
+    lock_key, fail_key, ip_key = _lock_keys(account, ip)
+    if store.get(lock_key):
+        raise ApiError(retry_message(store.ttl(lock_key)))
+    if store.incr(ip_key, cfg["LOGIN_IP_WINDOW_SECONDS"]) > cfg["LOGIN_IP_MAX_FAILURES"]:
+        raise ApiError(retry_message(store.ttl(ip_key)))
+    attempts = store.incr(fail_key, cfg["LOGIN_LOCK_SECONDS"])
+    if attempts > cfg["LOGIN_MAX_FAILURES"]:
         store.set(lock_key, 1, ttl=cfg["LOGIN_LOCK_SECONDS"])
         store.delete(fail_key)
+        raise ApiError(retry_message(cfg["LOGIN_LOCK_SECONDS"]))
+    return attempts
+
+
+def _count_failure(account: str, attempts: int, user: User | None) -> None:
+    cfg = current_app.config
+    if attempts >= cfg["LOGIN_MAX_FAILURES"]:
+        lock_key, fail_key = account_lock_keys(account)
+        get_store().set(lock_key, 1, ttl=cfg["LOGIN_LOCK_SECONDS"])
+        get_store().delete(fail_key)
     if user is not None:
         user.login_error_count = (user.login_error_count or 0) + 1
+
+
+def _release_attempt(account: str, ip: str) -> None:
+    """A success: the account's count starts again and the IP's attempt is given back."""
+    _lock_key, fail_key, ip_key = _lock_keys(account, ip)
+    store = get_store()
+    store.delete(fail_key)
+    store.decr(ip_key)
 
 
 def write_login_log(name: str, ip: str, agent: Agent, user: User | None, ok: bool, msg: str) -> None:
@@ -162,18 +175,19 @@ def login(name: str, password: str, *, ip: str, agent: Agent) -> LoginResult:
     name = name.strip()
     user = find_login_user(name)
     account = user.username if user is not None else name
-    _refuse_if_locked(account, ip)
+    attempts = _reserve_attempt(account, ip)
     if user is None:
         passwords.run_off_hub(passwords.dummy_check, password)
-        _fail(name, ip, agent, None, MSG_FAILED)
+        _fail(account, attempts, ip, agent, None, MSG_FAILED)
     matched = passwords.run_off_hub(passwords.verify_login_password, password, user.password)
     if matched is None:
-        _fail(account, ip, agent, user, MSG_FAILED)
+        passwords.run_off_hub(passwords.pad_weak_check, password, user.password)
+        _fail(account, attempts, ip, agent, user, MSG_FAILED)
     if not user.is_active:
         write_login_log(name, ip, agent, user, False, MSG_DISABLED)
         db.session.commit()
         raise ApiError(MSG_DISABLED)
-    get_store().delete(account_lock_keys(account)[1])
+    _release_attempt(account, ip)
     user.login_error_count = 0
     user.last_login = local_now()
     if passwords.needs_upgrade(user.password):
@@ -184,9 +198,9 @@ def login(name: str, password: str, *, ip: str, agent: Agent) -> LoginResult:
     return LoginResult(user=user, access=access, refresh=refresh)
 
 
-def _fail(name: str, ip: str, agent: Agent, user: User | None, msg: str):
-    _count_failure(name, ip, user)
-    write_login_log(name, ip, agent, user, False, msg)
+def _fail(account: str, attempts: int, ip: str, agent: Agent, user: User | None, msg: str):
+    _count_failure(account, attempts, user)
+    write_login_log(account, ip, agent, user, False, msg)
     db.session.commit()
     raise ApiError(msg)
 

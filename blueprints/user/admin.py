@@ -61,20 +61,30 @@ def lock_key(username: str) -> str:
     return account_lock_keys(username)[0]
 
 
-def _search(term: str) -> Any:
-    like = f"%{term.replace('%', '/%').replace('_', '/_')}%"
-    in_dept = sa.select(Dept.id).where(Dept.name.ilike(like, escape="/"))
-    in_role = (
+def _like(term: str) -> str:
+    return f"%{term.replace('/', '//').replace('%', '/%').replace('_', '/_')}%"
+
+
+def _search_dept(term: str) -> Any:
+    return User.dept_id.in_(sa.select(Dept.id).where(Dept.name.ilike(_like(term), escape="/")))
+
+
+def _search_role(term: str) -> Any:
+    members = (
         sa.select(users_role.c.users_id)
         .join(Role, Role.id == users_role.c.role_id)
-        .where(Role.name.ilike(like, escape="/"))
+        .where(Role.name.ilike(_like(term), escape="/"))
     )
-    return sa.or_(
-        User.username.ilike(like, escape="/"),
-        User.name.ilike(like, escape="/"),
-        User.dept_id.in_(in_dept),
-        User.id.in_(in_role),
-    )
+    return User.id.in_(members)
+
+
+# search over username, name, dept__name and role__name (contract §2.4), each named for hiding
+USER_SEARCH = [
+    ("username", lambda term: User.username.ilike(_like(term), escape="/")),
+    ("name", lambda term: User.name.ilike(_like(term), escape="/")),
+    ("dept", _search_dept),
+    ("role", _search_role),
+]
 
 
 class UserResource(Resource):
@@ -87,7 +97,7 @@ class UserResource(Resource):
                 User,
                 fk_columns=["dept_id"],
                 exact_only=["name", "username", "gender", "is_active", "dept", "user_type"],
-                search=[_search],
+                search=USER_SEARCH,
                 default_ordering=["-create_datetime"],
             ),
             create_schema=UserCreateSchema,
@@ -116,7 +126,8 @@ class UserResource(Resource):
                 raise ApiError("dept:请填写合法的整数值。") from None
             stmt = stmt.where(User.dept_id.in_(current_grants().subtree(dept_id)))
             args.pop("dept")
-        stmt = apply_ordering(apply_filters(stmt, self.filters, args), self.filters, args)
+        spec = self.visible_filters()
+        stmt = apply_ordering(apply_filters(stmt, spec, args), spec, args)
         page = page_args(args)
         rows, total = paginate(db.session, stmt, page)
         return envelope.paged(self.serialize(rows), page=page.page, limit=page.limit, total=total)

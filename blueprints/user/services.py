@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.core import passwords
 from app.core.auth import revoke_user_tokens
 from app.core.errors import ApiError
+from app.core.store import get_store
 from app.extensions import db
 from blueprints.dept.models import Dept
 from blueprints.role.models import Role
@@ -83,6 +85,13 @@ def update_user_info(user: User, data: dict[str, Any]) -> None:
     db.session.commit()
 
 
+def retry_message(seconds: int) -> str:
+    """The throttle text shared with login."""
+    from blueprints.auth.services import retry_message as text
+
+    return text(seconds)
+
+
 def change_password(user: User, data: dict[str, Any]) -> None:
     """Check the old password, apply the policy, store pbkdf2(md5(new)), revoke every token."""
     old, new, again = data.get("oldPassword"), data.get("newPassword"), data.get("newPassword2")
@@ -90,11 +99,17 @@ def change_password(user: User, data: dict[str, Any]) -> None:
         raise ApiError("参数不能为空", 400)
     if new != again:
         raise ApiError("两次密码不匹配", 400)
+    store, throttle_key = get_store(), f"pwchange:fail:{user.id}"
+    cfg = current_app.config
+    # counted before checking, so parallel guesses with a stolen token cannot overrun it
+    if store.incr(throttle_key, cfg["LOGIN_LOCK_SECONDS"]) > cfg["LOGIN_MAX_FAILURES"]:
+        raise ApiError(retry_message(store.ttl(throttle_key)))
     matched = passwords.run_off_hub(passwords.verify_login_password, old, user.password)
     if matched is None and not passwords.run_off_hub(
         passwords.check_hash, passwords.md5_hex(passwords.md5_hex(old)), user.password
     ):
         raise ApiError("旧密码不正确", 400)
+    store.delete(throttle_key)
     problem = passwords.policy_errors(new)
     if problem:
         raise ApiError(f"newPassword:{problem}")

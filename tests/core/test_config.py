@@ -8,7 +8,13 @@ GOOD = "k" * 20 + "Q7v9wZ2xR4tY6uI8oP0a"
 
 
 def finalize(cls, tmp_path, **config):
-    cfg = {"SQLALCHEMY_DATABASE_URI": None, "JWT_SECRET_KEY": None, **config}
+    cfg = {
+        "SQLALCHEMY_DATABASE_URI": None,
+        "JWT_SECRET_KEY": None,
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "PASSWORD_HASH_ITERATIONS": 600_000,
+        **config,
+    }
     cls.finalize(cfg, str(tmp_path))
     return cfg
 
@@ -34,6 +40,7 @@ def test_flask_debug_does_not_select_production(monkeypatch):
         (None, "must be set"),
         ("short", "at least 32"),
         ("django-insecure--z8%exyzt7e_%i@1+#1mm=%lb5=^fx_57=1@a+_y7bg5-w%)sm", "well-known"),
+        ("testing-secret-key-that-is-long-enough-0123456789", "well-known"),
     ],
 )
 def test_production_refuses_weak_secrets(tmp_path, secret, message):
@@ -60,3 +67,17 @@ def test_development_generates_and_keeps_a_secret(tmp_path):
         and str(tmp_path) in first["SQLALCHEMY_DATABASE_URI"]
     )
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_needs_redis_unless_single_process(tmp_path):
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
+        finalize(ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None)
+    cfg = finalize(
+        ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None, ALLOW_SINGLE_PROCESS=True
+    )
+    assert cfg["SECRET_KEY"] == GOOD
+
+
+def test_production_refuses_cheap_hashing(tmp_path):
+    with pytest.raises(RuntimeError, match="600000"):
+        finalize(ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", PASSWORD_HASH_ITERATIONS=1000)

@@ -280,3 +280,21 @@ def test_token_endpoint_when_enabled_goes_through_lockout(_settings, app, seeded
         .startswith("尝试次数过多")
     )
     assert [r.status for r in login_logs(app)][:2] == [True, False]
+
+
+def test_parallel_guesses_cannot_overrun_the_lockout(_settings, app):
+    """Each attempt is counted before its hash runs, so in-flight guesses cannot pass the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = make_app(_settings["database_url"], _settings["prefix"], PASSWORD_HASH_ITERATIONS=150_000)
+    with slow.app_context():
+        stored = make_hash(md5_hex(RAW))
+    make_user(app, "target", stored_hash=stored)
+
+    def guess(i):
+        return slow.test_client().post("/api/login/", json={"username": "target", "password": f"bad{i}"}).json["msg"]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(guess, range(12)))
+    assert answers.count("账号或密码错误") <= 5
+    assert all(a == "账号或密码错误" or a.startswith("尝试次数过多") for a in answers)

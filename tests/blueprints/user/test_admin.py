@@ -566,3 +566,30 @@ def test_list_costs_the_same_at_20_and_200_rows(client, app, org, root_auth):
     small = statements_for(app, client, "get", URL + "?limit=20", headers=root_auth)
     large = statements_for(app, client, "get", URL + "?limit=200", headers=root_auth)
     assert small == large
+
+
+def test_hidden_columns_cannot_be_probed_by_filter_search_or_ordering(client, app, org, login_as):
+    from app.core.permissions import bump_permission_version
+    from blueprints.menu.models import Menu, MenuField
+    from blueprints.permission.models import FieldPermission
+
+    staff, role = staff_with(app, org["tech"], [("/api/system/user/", 0)])
+    make_user(app, "probe_me", dept=org["tech"], name="秘密名字")
+    with app.app_context():
+        menu = Menu(name="用户管理", sort=1)
+        db.session.add(menu)
+        db.session.flush()
+        hidden = MenuField(model="Users", menu_id=menu.id, field_name="name", title="姓名")
+        db.session.add(hidden)
+        db.session.flush()
+        db.session.add(FieldPermission(role_id=role.id, field_id=hidden.id, is_query=False, is_create=False, is_update=False))
+        db.session.commit()
+        with app.test_request_context():
+            bump_permission_version()
+    auth = login_as(staff)
+    everyone = client.get(URL, headers=auth).json["total"]
+    assert client.get(URL + "?name=秘密名字", headers=auth).json["total"] == everyone
+    assert client.get(URL + "?search=秘密", headers=auth).json["total"] == 0
+    assert client.get(URL + "?search=probe_me", headers=auth).json["total"] == 1
+    first = [r["username"] for r in client.get(URL + "?ordering=name", headers=auth).json["data"]]
+    assert first == [r["username"] for r in client.get(URL + "?ordering=-name", headers=auth).json["data"]]

@@ -251,3 +251,13 @@ def test_no_response_contains_a_password_hash(client, app, alice):
         from blueprints.user.models import User
 
         assert db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_wrong_old_passwords_are_throttled(client, app, alice):
+    h = headers(token_for(app, alice)["access"])
+    body = {"oldPassword": "wrong", "newPassword": "N3wpassword", "newPassword2": "N3wpassword"}
+    answers = [client.put(BASE + "change_password/", json=body, headers=h).json["msg"] for _ in range(6)]
+    assert answers[:5] == ["旧密码不正确"] * 5
+    assert answers[5].startswith("尝试次数过多")
+    right = {**body, "oldPassword": alice.password}
+    assert client.put(BASE + "change_password/", json=right, headers=h).json["msg"].startswith("尝试次数过多")
