@@ -77,6 +77,8 @@ class BaseConfig:
     TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 
+    # Seconds a list total may be reused when no write through the app touched its tables.
+    COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 30)
     CORS_ORIGINS = env_list("CORS_ORIGINS")
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)

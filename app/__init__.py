@@ -80,6 +80,7 @@ def _configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and create per-app objects."""
     import_module("app.models")  # every table in the metadata
+    from app.core import countcache
     from app.core.auth import configure_jwt
     from app.core.jobs import init_jobs
     from app.core.store import init_store
@@ -90,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     configure_jwt(app)
     init_store(app)
     init_jobs(app)
+    countcache.install()
     api.init_app(app)
     sock.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

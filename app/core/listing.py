@@ -290,10 +290,12 @@ def apply_ordering(stmt: sa.Select, spec: FilterSpec, args: MultiDict | None = N
 
 def paginate(session, stmt: sa.Select, args: PageArgs) -> tuple[list[Any], int]:
     """Return one page of rows and the total: two queries, whatever the page size."""
+    from app.core.countcache import cached_count
+
     count_stmt = sa.select(sa.func.count()).select_from(
         stmt.order_by(None).with_only_columns(*stmt.selected_columns[:1]).subquery()
     )
-    total = session.execute(count_stmt).scalar_one()
+    total = cached_count(session, count_stmt, stmt)
     if args.offset >= total:
         return [], total
     rows = session.execute(stmt.limit(args.limit).offset(args.offset)).scalars().all()

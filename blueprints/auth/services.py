@@ -129,18 +129,17 @@ def _reserve_attempt(account: str, ip: str) -> int:
         raise ApiError(retry_message(store.ttl(ip_key)))
     attempts = store.incr(fail_key, cfg["LOGIN_LOCK_SECONDS"])
     if attempts > cfg["LOGIN_MAX_FAILURES"]:
-        store.set(lock_key, 1, ttl=cfg["LOGIN_LOCK_SECONDS"])
-        store.delete(fail_key)
-        raise ApiError(retry_message(cfg["LOGIN_LOCK_SECONDS"]))
+        # the count is kept (it expires before the lock does): deleting it would let a request
+        # already past the lock check start a fresh count
+        store.set(lock_key, 1, ttl=cfg["LOGIN_LOCK_SECONDS"], nx=True)
+        raise ApiError(retry_message(store.ttl(lock_key)))
     return attempts
 
 
 def _count_failure(account: str, attempts: int, user: User | None) -> None:
     cfg = current_app.config
     if attempts >= cfg["LOGIN_MAX_FAILURES"]:
-        lock_key, fail_key = account_lock_keys(account)
-        get_store().set(lock_key, 1, ttl=cfg["LOGIN_LOCK_SECONDS"])
-        get_store().delete(fail_key)
+        get_store().set(account_lock_keys(account)[0], 1, ttl=cfg["LOGIN_LOCK_SECONDS"], nx=True)
     if user is not None:
         user.login_error_count = (user.login_error_count or 0) + 1
 
