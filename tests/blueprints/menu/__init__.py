@@ -1,0 +1,1 @@
+"""Tests of the menu, menu_button and column routes."""
