@@ -1,0 +1,1 @@
+"""Tests of the grant routes: menus, buttons, data ranges and column grants."""

@@ -1,0 +1,1 @@
+"""Tests of the role routes: CRUD, members, and the no-escalation rules."""
