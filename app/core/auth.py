@@ -140,7 +140,10 @@ def revoke_token(payload: dict) -> None:
 
 def revoke_family(family: str) -> None:
     """Refuse every token of a refresh chain (refresh reuse detected)."""
-    lifetimes = (current_app.config["JWT_REFRESH_TOKEN_EXPIRES"], current_app.config["JWT_ACCESS_TOKEN_EXPIRES"])
+    lifetimes = (
+        current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+        current_app.config["JWT_ACCESS_TOKEN_EXPIRES"],
+    )
     ttl = int(max(lifetimes).total_seconds()) + 60
     get_store().set(f"tok:revfam:{family}", 1, ttl=ttl)
 

@@ -234,7 +234,9 @@ def without_fields(spec: FilterSpec, hidden: set[str]) -> FilterSpec:
         return spec
     return replace(
         spec,
-        fields={k: v for k, v in spec.fields.items() if k not in hidden and django_name(k, [k]) not in hidden},
+        fields={
+            k: v for k, v in spec.fields.items() if k not in hidden and django_name(k, [k]) not in hidden
+        },
         m2m={k: v for k, v in spec.m2m.items() if k not in hidden},
         search=[e for e in spec.search if not (isinstance(e, tuple) and e[0] in hidden)],
         ordering_fields={k: v for k, v in spec.ordering_fields.items() if k not in hidden},

@@ -131,7 +131,9 @@ def _load(version: str | None) -> Grants:
         if api:
             button = ButtonGrant(button_id, method or 0, api_key(api), data_range or 0, rmbp_id)
             grants.roles.setdefault(role_id, []).append(button)
-            grants.role_index.setdefault(role_id, {}).setdefault((button.method, button.key), []).append(button)
+            grants.role_index.setdefault(role_id, {}).setdefault((button.method, button.key), []).append(
+                button
+            )
     links = role_menu_button_permission_dept.c
     custom: dict[int, set[int]] = {}
     for rmbp_id, dept_id in session.execute(sa.select(links.rolemenubuttonpermission_id, links.dept_id)):
@@ -221,7 +223,9 @@ def access_for(user: Any, method: str, key: str) -> Access:
     if index is None:
         return Access(user, [], False, False)
     wanted = (index, key)
-    matched = [grant for role_id in role_ids(user) for grant in grants.role_index.get(role_id, {}).get(wanted, ())]
+    matched = [
+        grant for role_id in role_ids(user) for grant in grants.role_index.get(role_id, {}).get(wanted, ())
+    ]
     white = grants.whitelist.get(wanted, [])
     # enable_datasource=false on a matching whitelist row skips data scope (contract §5.4)
     return Access(user, matched, bool(white), any(enabled is False for enabled in white))
@@ -382,19 +386,25 @@ def scope_depts_of(user: Any, grant: ButtonGrant) -> set[int] | None:
 
 
 def can_grant_range(user: Any, button_id: int, data_range: int, depts: set[int] | None = None) -> bool:
-    """True when ``user`` may hand out ``button_id`` with ``data_range`` (and custom ``depts``)."""
+    """True when ``user`` may hand out ``button_id`` with ``data_range`` (and custom ``depts``).
+
+    A grant may reach no further than the caller's own: 3 allows anything; 1 (own dept and below)
+    allows 0, 1, 2 and custom depts inside that subtree; 2 (own dept) allows 0, 2 and custom depts
+    inside it; 4 (custom depts) allows 0 and custom depts among its own; 0 allows 0. Ranges 1 and 2 are relative to
+    the member's dept, which may lie anywhere, so a caller without a relative range of that
+    width cannot hand them out.
+    """
     if user.is_superuser:
         return True
     held = held_buttons(user).get(button_id)
     if held is None:
         return False
-    if RANGE_RANK.get(data_range, 3) > RANGE_RANK.get(held.data_range, 0):
+    allowed = {3: {0, 1, 2, 3, 4}, 1: {0, 1, 2, 4}, 2: {0, 2, 4}, 4: {0, 4}, 0: {0}}.get(held.data_range, {0})
+    if data_range not in allowed:
         return False
     if data_range == 4:
         reach = scope_depts_of(user, held)
         return reach is None or set(depts or ()) <= reach
-    if data_range in (1, 2) and held.data_range in (2, 4):
-        return held.data_range == 2 or data_range == 2
     return True
 
 

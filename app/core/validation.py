@@ -71,7 +71,15 @@ def _localise_validators(field: fields.Field) -> None:
 
 
 # Blank strings the SPA's forms send for empty optional fields of these types mean "no value".
-_BLANK_AS_NONE = (fields.Email, fields.Integer, fields.Float, fields.Decimal, fields.Date, fields.DateTime, fields.Boolean)
+_BLANK_AS_NONE = (
+    fields.Email,
+    fields.Integer,
+    fields.Float,
+    fields.Decimal,
+    fields.Date,
+    fields.DateTime,
+    fields.Boolean,
+)
 INT64 = 2**63 - 1
 
 
@@ -96,21 +104,28 @@ class ApiSchema(ma.Schema):
         return out
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
-        """Give every field DRF's Chinese messages."""
-        field_obj.error_messages = {
-            **field_obj.error_messages,
-            "required": REQUIRED,
-            "null": NULL,
-            "invalid": _invalid_text(field_obj),
-        }
-        if isinstance(field_obj, fields.String):
-            field_obj.error_messages["invalid_utf8"] = "请填写合法的字符串。"
-        if isinstance(field_obj, fields.Integer):
-            field_obj.error_messages["too_large"] = "数值太大。"
-            if not any(isinstance(v, validate.Range) for v in field_obj.validators):
-                # beyond 64 bits no column can hold it (and SQLite raises OverflowError)
-                field_obj.validators.append(validate.Range(min=-INT64, max=INT64))
-        _localise_validators(field_obj)
+        """Give every field (and a list's items) DRF's Chinese messages."""
+        _localise(field_obj)
+
+
+def _localise(field_obj: fields.Field) -> None:
+    """DRF's Chinese messages on one field, recursing into list items."""
+    field_obj.error_messages = {
+        **field_obj.error_messages,
+        "required": REQUIRED,
+        "null": NULL,
+        "invalid": _invalid_text(field_obj),
+    }
+    if isinstance(field_obj, fields.String):
+        field_obj.error_messages["invalid_utf8"] = "请填写合法的字符串。"
+    if isinstance(field_obj, fields.Integer):
+        field_obj.error_messages["too_large"] = "数值太大。"
+        if not any(isinstance(v, validate.Range) for v in field_obj.validators):
+            # beyond 64 bits no column can hold it (and SQLite raises OverflowError)
+            field_obj.validators.append(validate.Range(min=-INT64, max=INT64))
+    _localise_validators(field_obj)
+    if isinstance(field_obj, fields.List):
+        _localise(field_obj.inner)
 
 
 def field_label(schema: ma.Schema | None, name: str) -> str:

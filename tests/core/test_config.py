@@ -71,13 +71,26 @@ def test_development_generates_and_keeps_a_secret(tmp_path):
 
 def test_production_needs_redis_unless_single_process(tmp_path):
     with pytest.raises(RuntimeError, match="REDIS_URL"):
-        finalize(ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None)
+        finalize(
+            ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None
+        )
     cfg = finalize(
-        ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None, ALLOW_SINGLE_PROCESS=True
+        ProductionConfig,
+        tmp_path,
+        SECRET_KEY=GOOD,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        REDIS_URL=None,
+        ALLOW_SINGLE_PROCESS=True,
     )
     assert cfg["SECRET_KEY"] == GOOD
 
 
 def test_production_refuses_cheap_hashing(tmp_path):
     with pytest.raises(RuntimeError, match="600000"):
-        finalize(ProductionConfig, tmp_path, SECRET_KEY=GOOD, SQLALCHEMY_DATABASE_URI="sqlite://", PASSWORD_HASH_ITERATIONS=1000)
+        finalize(
+            ProductionConfig,
+            tmp_path,
+            SECRET_KEY=GOOD,
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            PASSWORD_HASH_ITERATIONS=1000,
+        )

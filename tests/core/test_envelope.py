@@ -153,7 +153,9 @@ def test_malformed_requests_never_answer_500(client, admin, login_as, method, ur
 
 
 def test_json_scalar_body_message(client, admin, login_as):
-    assert client.post(ROLE_URL, json=5, headers=login_as(admin)).json["msg"] == "数据格式错误：应为 JSON 对象"
+    assert (
+        client.post(ROLE_URL, json=5, headers=login_as(admin)).json["msg"] == "数据格式错误：应为 JSON 对象"
+    )
 
 
 def test_double_slash_is_a_404_envelope(client):

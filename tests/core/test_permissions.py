@@ -92,7 +92,10 @@ def test_api_key(api, key):
 def test_an_id_button_does_not_open_action_routes(client, app, role, staff, login_as):
     target = make_role(app, "t")
     grant(app, role, make_button(app, "/api/probe/role/{id}/", 3))
-    assert client.delete(f"{URL}multiple_delete/", json={"keys": [target.id]}, headers=login_as(staff)).json == NO_BUTTON
+    assert (
+        client.delete(f"{URL}multiple_delete/", json={"keys": [target.id]}, headers=login_as(staff)).json
+        == NO_BUTTON
+    )
     assert client.delete(f"{URL}{target.id}/", headers=login_as(staff)).json["code"] == 2000
 
 

@@ -292,7 +292,11 @@ def test_parallel_guesses_cannot_overrun_the_lockout(_settings, app):
     make_user(app, "target", stored_hash=stored)
 
     def guess(i):
-        return slow.test_client().post("/api/login/", json={"username": "target", "password": f"bad{i}"}).json["msg"]
+        return (
+            slow.test_client()
+            .post("/api/login/", json={"username": "target", "password": f"bad{i}"})
+            .json["msg"]
+        )
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(guess, range(12)))

@@ -166,18 +166,36 @@ def test_a_kept_token_does_not_survive_a_later_revocation(client, app, user):
     token = token_for(app, user)["access"]
     new = md5_hex("N3wpassword")
     body = {"password": new, "password_regain": new}
-    assert client.post("/api/system/user/login_change_password/", json=body, headers=auth(token)).json["code"] == 2000
+    assert (
+        client.post("/api/system/user/login_change_password/", json=body, headers=auth(token)).json["code"]
+        == 2000
+    )
     assert client.get(INFO, headers=auth(token)).json["code"] == 2000
     change = {"oldPassword": "N3wpassword", "newPassword": "An0therpass", "newPassword2": "An0therpass"}
-    assert client.put("/api/system/user/change_password/", json=change, headers=auth(token)).json["code"] == 2000
+    assert (
+        client.put("/api/system/user/change_password/", json=change, headers=auth(token)).json["code"] == 2000
+    )
     assert client.get(INFO, headers=auth(token)).status_code == 401
 
 
 def test_tokens_without_our_claims_are_refused(client, app, user):
     secret = app.config["JWT_SECRET_KEY"]
-    base = {"user_id": user.id, "jti": "c" * 32, "iat": time.time(), "exp": time.time() + 60, "fam": "f", "ver": 0}
+    base = {
+        "user_id": user.id,
+        "jti": "c" * 32,
+        "iat": time.time(),
+        "exp": time.time() + 60,
+        "fam": "f",
+        "ver": 0,
+    }
     # the original backend's shape (same key kept after a switch): no type, family or version
-    original = {"token_type": "access", "user_id": user.id, "jti": "d" * 32, "iat": time.time(), "exp": time.time() + 60}
+    original = {
+        "token_type": "access",
+        "user_id": user.id,
+        "jti": "d" * 32,
+        "iat": time.time(),
+        "exp": time.time() + 60,
+    }
     mismatch = {**base, "token_type": "refresh", "type": "access"}
     no_family = {k: v for k, v in {**base, "token_type": "access", "type": "access"}.items() if k != "fam"}
     for payload in (original, mismatch, no_family):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from tests.blueprints.role.helpers import (
     RMBP,
@@ -379,3 +380,33 @@ def test_custom_depts_held_do_not_grant_own_dept_ranges(client, app, ctx, data_r
     _refused(client, app, ctx, "put", *btn(ctx.target, custom, data_range), needle="data_range")
     _ok(client, ctx, "put", *btn(ctx.target, custom, 4, [ctx.ops.id]))
     _ok(client, ctx, "put", *btn(ctx.target, custom, 0))
+
+
+def test_custom_depts_alone_cannot_hand_out_relative_ranges(app):
+    """Holding a button only for custom depts does not allow "own dept" ranges, which follow the
+    member's dept wherever it is (core rule in app.core.permissions.can_grant_range)."""
+    from app.core.permissions import bump_permission_version, can_grant_range
+    from app.extensions import db
+    from blueprints.permission.models import RoleMenuButtonPermission, role_menu_button_permission_dept
+    from blueprints.user.models import User
+    from tests.support.factories import grant, make_button, make_dept, make_role, make_user
+
+    dept = make_dept(app, "某部门")
+    role = make_role(app, "custom_only")
+    button = make_button(app, "/api/system/user/", 0)
+    grant(app, role, button, 4)
+    user = make_user(app, dept=dept, roles=[role])
+    with app.app_context(), app.test_request_context():
+        rmbp = db.session.execute(sa.select(RoleMenuButtonPermission.id)).scalar_one()
+        db.session.execute(
+            role_menu_button_permission_dept.insert().values(
+                rolemenubuttonpermission_id=rmbp, dept_id=dept.id
+            )
+        )
+        db.session.commit()
+        bump_permission_version()
+        caller = db.session.get(User, user.id)
+        assert not can_grant_range(caller, button.id, 2)
+        assert not can_grant_range(caller, button.id, 1)
+        assert can_grant_range(caller, button.id, 4, {dept.id})
+        assert can_grant_range(caller, button.id, 0)

@@ -582,7 +582,11 @@ def test_hidden_columns_cannot_be_probed_by_filter_search_or_ordering(client, ap
         hidden = MenuField(model="Users", menu_id=menu.id, field_name="name", title="姓名")
         db.session.add(hidden)
         db.session.flush()
-        db.session.add(FieldPermission(role_id=role.id, field_id=hidden.id, is_query=False, is_create=False, is_update=False))
+        db.session.add(
+            FieldPermission(
+                role_id=role.id, field_id=hidden.id, is_query=False, is_create=False, is_update=False
+            )
+        )
         db.session.commit()
         with app.test_request_context():
             bump_permission_version()
