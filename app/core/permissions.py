@@ -79,6 +79,7 @@ class Grants:
     model_fields: dict[str, dict[str, int]] = field(default_factory=dict)
     field_perms: dict[int, dict[int, tuple[bool, bool, bool]]] = field(default_factory=dict)
     dept_parent: dict[int, int | None] = field(default_factory=dict)
+    dept_name: dict[int, str] = field(default_factory=dict)
     dept_children: dict[int, list[int]] = field(default_factory=dict)
     user_roles: dict[int, tuple[int, ...]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -161,8 +162,9 @@ def _load(version: str | None) -> Grants:
     ):
         old = grants.field_perms.setdefault(role_id, {}).get(field_id, (False, False, False))
         grants.field_perms[role_id][field_id] = (old[0] or bool(q), old[1] or bool(c), old[2] or bool(u))
-    for dept_id, parent_id in session.execute(sa.select(Dept.id, Dept.parent_id)):
+    for dept_id, parent_id, name in session.execute(sa.select(Dept.id, Dept.parent_id, Dept.name)):
         grants.dept_parent[dept_id] = parent_id
+        grants.dept_name[dept_id] = name
         if parent_id is not None:
             grants.dept_children.setdefault(parent_id, []).append(dept_id)
     return grants

@@ -92,6 +92,25 @@ def m2m_ids(
     return result
 
 
+def m2m_ids_many(
+    specs: dict[str, tuple[sa.Table, str, str]], owner_ids: Iterable[int]
+) -> dict[str, dict[int, list[int]]]:
+    """Several link tables read in one UNION query: ``{name: {owner id: [target ids]}}``."""
+    owner_ids = list(owner_ids)
+    result: dict[str, dict[int, list[int]]] = {name: {i: [] for i in owner_ids} for name in specs}
+    if not owner_ids or not specs:
+        return result
+    parts = [
+        sa.select(sa.literal(name).label("name"), table.c.id, table.c[owner].label("owner"), table.c[target].label("target"))
+        .where(table.c[owner].in_(owner_ids))
+        for name, (table, owner, target) in specs.items()
+    ]
+    query = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    for name, _link_id, owner_id, target_id in sorted(db.session.execute(query), key=lambda r: (r[0], r[1])):
+        result[name].setdefault(owner_id, []).append(target_id)
+    return result
+
+
 def serialize_rows(
     rows: Sequence[Any],
     *,
@@ -99,16 +118,16 @@ def serialize_rows(
     exclude: Iterable[str] = (),
     m2m: dict[str, tuple[sa.Table, str, str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Serialise CoreModel rows in a fixed number of queries (one for names, one per M2M)."""
+    """Serialise CoreModel rows in a fixed number of queries (one for names, one for all M2Ms)."""
     fk_columns = list(fk_columns)
     dicts = [column_dict(obj, fk_columns=fk_columns, exclude=exclude) for obj in rows]
     if rows and hasattr(rows[0], "creator_id"):
         add_core_names(rows, dicts)
-    ids = [obj.id for obj in rows]
-    for name, (table, owner_col, target_col) in (m2m or {}).items():
-        mapping = m2m_ids(table, owner_col, target_col, ids)
-        for obj, out in zip(rows, dicts, strict=True):
-            out[name] = mapping.get(obj.id, [])
+    if m2m and rows:
+        links = m2m_ids_many(m2m, [obj.id for obj in rows])
+        for name, mapping in links.items():
+            for obj, out in zip(rows, dicts, strict=True):
+                out[name] = mapping.get(obj.id, [])
     return dicts
 
 

@@ -137,7 +137,8 @@ class UserResource(Resource):
         dicts = serialize_rows(rows, fk_columns=self.fk_columns, exclude=self.exclude, m2m=self.m2m)
         if not rows:
             return dicts
-        parents = current_grants().dept_parent
+        grants = current_grants()
+        parents = grants.dept_parent
         chains: dict[int, list[int]] = {}
         for user in rows:
             if user.dept_id is not None and user.dept_id not in chains:
@@ -147,12 +148,8 @@ class UserResource(Resource):
                     chain.append(current)
                     current = parents.get(current)
                 chains[user.dept_id] = list(reversed(chain))
-        wanted = {d for chain in chains.values() for d in chain}
-        names = (
-            {i: n for i, n in db.session.execute(sa.select(Dept.id, Dept.name).where(Dept.id.in_(wanted)))}
-            if wanted
-            else {}
-        )
+        # names from the cached dept tree (every dept write bumps its version): no query
+        names = grants.dept_name
         role_rows = {}
         all_roles = {r for row in dicts for r in row["role"]}
         if all_roles:
