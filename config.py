@@ -102,6 +102,7 @@ class BaseConfig:
     # Production without Redis keeps revocation and lockouts per process: refused unless asked.
     ALLOW_SINGLE_PROCESS = env_bool("ALLOW_SINGLE_PROCESS", False)
 
+    MEDIA_ROOT = env_str("MEDIA_ROOT")  # default: <instance>/media
     SWAGGER_REQUIRES_LOGIN = env_bool("SWAGGER_REQUIRES_LOGIN", False)
     PLUGINS = env_list("PLUGINS")
     PLUGINS_DISABLED = env_list("PLUGINS_DISABLED")

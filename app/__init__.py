@@ -12,7 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BaseConfig, config_for
 
-# Route modules; each exposes ``blp`` or a ``BLUEPRINTS`` tuple.
+# Route modules; each exposes ``blp`` or a ``BLUEPRINTS`` tuple, and optionally ``COMMANDS``
+# (click commands for ``flask``) and ``register(app)`` (plain Flask routes or hooks).
 BLUEPRINTS = (
     "blueprints.auth.routes",
     "blueprints.user.routes",
@@ -20,6 +21,14 @@ BLUEPRINTS = (
     "blueprints.dept.routes",
     "blueprints.menu.routes",
     "blueprints.permission.routes",
+    "blueprints.dictionary.routes",
+    "blueprints.system_config.routes",
+    "blueprints.area.routes",
+    "blueprints.file.routes",
+    "blueprints.log.routes",
+    "blueprints.whitelist.routes",
+    "blueprints.message.routes",
+    "blueprints.download.routes",
 )
 
 
@@ -83,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     from app.core import countcache
     from app.core.auth import configure_jwt
     from app.core.jobs import init_jobs
+    from app.core.storage import init_storage
     from app.core.store import init_store
     from app.extensions import api, db, migrate, sock
 
@@ -91,6 +101,7 @@ def register_extensions(app: Flask) -> None:
     configure_jwt(app)
     init_store(app)
     init_jobs(app)
+    init_storage(app)
     countcache.install()
     api.init_app(app)
     sock.init_app(app)
@@ -130,6 +141,9 @@ def register_hooks(app: Flask) -> None:
     app.before_request(guard_request)
     app.after_request(finish_response)
     register_web(app)
+    from app.core.oplog import init_oplog
+
+    init_oplog(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -142,6 +156,10 @@ def register_blueprints(app: Flask) -> None:
         module = import_module(name)
         for blueprint in getattr(module, "BLUEPRINTS", None) or (module.blp,):
             api.register_blueprint(blueprint)
+        for command in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command)
+        if hasattr(module, "register"):
+            module.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:

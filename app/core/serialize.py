@@ -101,8 +101,12 @@ def m2m_ids_many(
     if not owner_ids or not specs:
         return result
     parts = [
-        sa.select(sa.literal(name).label("name"), table.c.id, table.c[owner].label("owner"), table.c[target].label("target"))
-        .where(table.c[owner].in_(owner_ids))
+        sa.select(
+            sa.literal(name).label("name"),
+            table.c.id,
+            table.c[owner].label("owner"),
+            table.c[target].label("target"),
+        ).where(table.c[owner].in_(owner_ids))
         for name, (table, owner, target) in specs.items()
     ]
     query = parts[0] if len(parts) == 1 else sa.union_all(*parts)
