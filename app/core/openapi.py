@@ -180,3 +180,19 @@ def login_only(func: Callable) -> Callable:
         LOGIN,
         {"description": "Needs a valid login; no button is required."},
     )
+
+
+class CoreRowSchema(ma.Schema):
+    """The columns every CoreModel row carries on the wire (contract §4.1); area row schemas extend it."""
+
+    id = ma.fields.Integer()
+    description = ma.fields.String(allow_none=True)
+    creator = ma.fields.Integer(allow_none=True)
+    creator_name = ma.fields.String(allow_none=True)
+    modifier = ma.fields.String(
+        allow_none=True, metadata={"description": "the modifier's user id, as a string"}
+    )
+    modifier_name = ma.fields.String(allow_none=True)
+    dept_belong_id = ma.fields.String(allow_none=True, metadata={"description": "a dept id, as a string"})
+    create_datetime = ma.fields.String(allow_none=True, metadata={"example": "2024-01-01 12:00:00"})
+    update_datetime = ma.fields.String(allow_none=True, metadata={"example": "2024-01-01 12:00:00"})

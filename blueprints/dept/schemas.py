@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.core.openapi import CoreRowSchema
 from app.core.validation import ApiSchema
 
 
@@ -33,10 +34,9 @@ class DeptWriteSchema(ApiSchema):
     )
 
 
-class DeptSchema(ma.Schema):
+class DeptSchema(CoreRowSchema):
     """A dept row as the list, retrieve and write routes return it."""
 
-    id = fields.Integer()
     name = fields.String()
     key = fields.String(allow_none=True)
     sort = fields.Integer()
@@ -50,14 +50,6 @@ class DeptSchema(ma.Schema):
     has_children = fields.Integer(metadata={"description": "Number of sub-depts."})
     hasChild = fields.Boolean()
     dept_user_count = fields.Integer(metadata={"description": "Users directly in this dept."})
-    description = fields.String(allow_none=True)
-    creator = fields.Integer(allow_none=True)
-    creator_name = fields.String(allow_none=True)
-    modifier = fields.String(allow_none=True)
-    modifier_name = fields.String(allow_none=True)
-    dept_belong_id = fields.String(allow_none=True)
-    create_datetime = fields.String(allow_none=True)
-    update_datetime = fields.String(allow_none=True)
 
 
 class DeptBriefSchema(ma.Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.core.openapi import CoreRowSchema
 from app.core.validation import ApiSchema
 
 
@@ -53,10 +54,9 @@ class MenuPermissionSchema(ma.Schema):
     value = fields.String()
 
 
-class MenuSchema(ma.Schema):
+class MenuSchema(CoreRowSchema):
     """A menu row as the list, retrieve and write routes return it."""
 
-    id = fields.Integer()
     name = fields.String()
     icon = fields.String(allow_none=True)
     sort = fields.Integer(allow_none=True)
@@ -74,14 +74,6 @@ class MenuSchema(ma.Schema):
     parent = fields.Integer(allow_none=True)
     menuPermission = fields.List(fields.Nested(MenuPermissionSchema), allow_none=True)
     hasChild = fields.Boolean()
-    description = fields.String(allow_none=True)
-    creator = fields.Integer(allow_none=True)
-    creator_name = fields.String(allow_none=True)
-    modifier = fields.String(allow_none=True)
-    modifier_name = fields.String(allow_none=True)
-    dept_belong_id = fields.String(allow_none=True)
-    create_datetime = fields.String(allow_none=True)
-    update_datetime = fields.String(allow_none=True)
 
 
 class RouterItemSchema(ma.Schema):
@@ -173,22 +165,13 @@ class ColumnWriteSchema(ApiSchema):
     )
 
 
-class ColumnSchema(ma.Schema):
+class ColumnSchema(CoreRowSchema):
     """A menu field row."""
 
-    id = fields.Integer()
     model = fields.String()
     field_name = fields.String()
     title = fields.String()
     menu = fields.Integer()
-    description = fields.String(allow_none=True)
-    creator = fields.Integer(allow_none=True)
-    creator_name = fields.String(allow_none=True)
-    modifier = fields.String(allow_none=True)
-    modifier_name = fields.String(allow_none=True)
-    dept_belong_id = fields.String(allow_none=True)
-    create_datetime = fields.String(allow_none=True)
-    update_datetime = fields.String(allow_none=True)
 
 
 class ModelInfoSchema(ma.Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.core.openapi import CoreRowSchema
 from app.core.validation import ApiSchema
 from blueprints.role.schemas import OptionalInteger
 
@@ -120,19 +121,7 @@ class RoleMenuPermissionCreateSchema(ApiSchema):
     description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255))
 
 
-class _CoreRowSchema(Schema):
-    id = fields.Integer()
-    modifier_name = fields.String(allow_none=True)
-    creator_name = fields.String(allow_none=True)
-    create_datetime = fields.String(allow_none=True)
-    update_datetime = fields.String(allow_none=True)
-    description = fields.String(allow_none=True)
-    modifier = fields.String(allow_none=True)
-    dept_belong_id = fields.String(allow_none=True)
-    creator = fields.Integer(allow_none=True)
-
-
-class RoleMenuButtonPermissionSchema(_CoreRowSchema):
+class RoleMenuButtonPermissionSchema(CoreRowSchema):
     """A button grant row."""
 
     data_range = fields.Integer()
@@ -141,7 +130,7 @@ class RoleMenuButtonPermissionSchema(_CoreRowSchema):
     dept = fields.List(fields.Integer())
 
 
-class RoleMenuPermissionSchema(_CoreRowSchema):
+class RoleMenuPermissionSchema(CoreRowSchema):
     """A menu grant row."""
 
     menu = fields.Integer()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.core.openapi import CoreRowSchema
 from app.core.validation import ApiSchema
 
 NOT_BLANK = "该字段不能为空。"
@@ -99,20 +100,11 @@ class RoleMemberSchema(Schema):
     dept__name = fields.String(allow_none=True)
 
 
-class RoleSchema(Schema):
+class RoleSchema(CoreRowSchema):
     """A role row: columns, creator/modifier names and its (non-superuser) members."""
 
-    id = fields.Integer()
-    modifier_name = fields.String(allow_none=True)
-    creator_name = fields.String(allow_none=True)
-    create_datetime = fields.String(allow_none=True, metadata={"example": "2024-01-01 12:00:00"})
-    update_datetime = fields.String(allow_none=True)
     users = fields.List(fields.Nested(RoleMemberSchema))
-    description = fields.String(allow_none=True)
-    modifier = fields.String(allow_none=True)
-    dept_belong_id = fields.String(allow_none=True)
     name = fields.String()
     key = fields.String()
     sort = fields.Integer()
     status = fields.Boolean()
-    creator = fields.Integer(allow_none=True)

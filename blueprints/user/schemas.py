@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from app.core.openapi import CoreRowSchema
 from app.core.validation import ApiSchema
 from blueprints.auth.schemas import DeptInfoSchema, RoleInfoSchema
 
@@ -105,10 +106,9 @@ class ResetPasswordSchema(ApiSchema):
     newPassword2 = fields.String(load_default=None, validate=validate.Length(max=128))
 
 
-class UserRowSchema(ApiSchema):
+class UserRowSchema(CoreRowSchema):
     """One row of the user list (documentation; the wire row carries every column but password)."""
 
-    id = fields.Integer()
     username = fields.String()
     name = fields.String()
     is_active = fields.Boolean()
@@ -118,5 +118,3 @@ class UserRowSchema(ApiSchema):
     dept_name_all = fields.String(allow_none=True)
     role = fields.List(fields.Integer())
     role_info = fields.List(fields.Dict())
-    creator_name = fields.String(allow_none=True)
-    modifier_name = fields.String(allow_none=True)
