@@ -62,6 +62,15 @@ def create_dev_superuser(username: str, password: str | None) -> None:
     click.echo(f"created superuser {username!r} in dept {dept.name!r}")
 
 
+# Modules whose ``COMMANDS`` tuple joins ``flask`` (areas add theirs through their routes module).
+COMMAND_MODULES = ("app.seed.commands", "app.adopt")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
+    from importlib import import_module
+
     app.cli.add_command(create_dev_superuser)
+    for name in COMMAND_MODULES:
+        for command in import_module(name).COMMANDS:
+            app.cli.add_command(command)

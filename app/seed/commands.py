@@ -1,0 +1,3 @@
+"""``flask init`` and ``flask createsuperuser``."""
+
+COMMANDS: tuple = ()
