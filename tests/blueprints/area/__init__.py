@@ -1,0 +1,1 @@
+"""Tests of the area routes and of ``flask init-area``."""
