@@ -19,7 +19,7 @@ from flask_jwt_extended import (
 )
 
 from app.core.errors import ApiError, error_response
-from app.core.openapi import AUTH_POLICY_ATTR, LOGIN, PUBLIC
+from app.core.openapi import AUTH_POLICY_ATTR, LOGIN, PUBLIC, view_attribute
 from app.core.store import get_store
 from app.extensions import db, jwt
 
@@ -194,15 +194,7 @@ def view_policy(app: Flask) -> str | None:
         return PUBLIC  # no route: the 404 handler answers
     if endpoint == "static" or endpoint.startswith("api-docs."):
         return LOGIN if app.config.get("SWAGGER_REQUIRES_LOGIN") else PUBLIC
-    view = app.view_functions.get(endpoint)
-    policy = getattr(view, AUTH_POLICY_ATTR, None)
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        method = getattr(view_class, request.method.lower(), None)
-        if method is None and request.method == "HEAD":
-            method = getattr(view_class, "get", None)
-        policy = getattr(method, AUTH_POLICY_ATTR, policy)
-    return policy
+    return view_attribute(app, AUTH_POLICY_ATTR)
 
 
 def authenticate() -> Any:

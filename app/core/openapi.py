@@ -168,6 +168,36 @@ def _mark(func: Callable, policy: str, doc: dict | None = None) -> Callable:
     return func
 
 
+def view_attribute(app, name: str, default=None):
+    """An attribute set by a marker on the view matched by this request (the method of a
+    ``MethodView`` wins over the view function)."""
+    from flask import request
+
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    value = getattr(view, name, default)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        method = getattr(view_class, request.method.lower(), None)
+        if method is None and request.method == "HEAD":
+            method = getattr(view_class, "get", None)
+        value = getattr(method, name, value)
+    return value
+
+
+BODY_LIMIT_ATTR = "_body_limit"
+
+
+def body_limit(config_key: str, default: int, message: Callable[[int], str]) -> Callable:
+    """Give a view its own request-size limit (uploads), read from config ``config_key``;
+    ``message(limit)`` is the refusal text."""
+
+    def mark(func: Callable) -> Callable:
+        setattr(func, BODY_LIMIT_ATTR, (config_key, default, message))
+        return func
+
+    return mark
+
+
 def public(func: Callable) -> Callable:
     """Open a view to anonymous callers and document it with ``security: []``."""
     return _mark(func, PUBLIC, {"security": []})

@@ -47,8 +47,26 @@ def finish_response(response: Response) -> Response:
     return response
 
 
+# Room for multipart boundaries and part headers around an uploaded file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
 def check_body_size() -> None:
-    """Refuse an over-limit body early; werkzeug raises 413 and the handler answers 请求体过大."""
+    """Refuse an over-limit body early: ``MAX_CONTENT_LENGTH`` (请求体过大), or a view's own
+    limit set with :func:`app.core.openapi.body_limit` (uploads)."""
+    from app.core.errors import ApiError
+    from app.core.openapi import BODY_LIMIT_ATTR, view_attribute
+
+    own = view_attribute(current_app, BODY_LIMIT_ATTR) if request.endpoint else None
+    if own is not None:
+        key, default, message = own
+        limit = int(current_app.config.get(key) or default)
+        allowance = limit + MULTIPART_OVERHEAD
+        if request.content_length and request.content_length > allowance:
+            raise ApiError(message(limit))
+        # werkzeug stops reading a body sent without a length past this
+        request.max_content_length = allowance
+        return
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length and request.content_length > limit:
         from werkzeug.exceptions import RequestEntityTooLarge

@@ -1,0 +1,1 @@
+"""Plain HTTP pages outside the API: ``/media/``, the clause pages and a built SPA."""

@@ -1,0 +1,1 @@
+"""Tests of uploads, /media/, the clause pages and the SPA serving."""
