@@ -17,7 +17,6 @@ from app.core.store import get_store
 from app.core.timeutil import local_now
 from app.extensions import db
 from blueprints.log.models import LoginLog
-from blueprints.system_config.models import SystemConfig
 from blueprints.user.models import User
 
 MSG_FAILED = "账号或密码错误"
@@ -34,14 +33,10 @@ def retry_message(seconds: int) -> str:
 
 
 def config_value(group: str, key: str) -> Any:
-    """One system config value by ``group.key`` (None when absent)."""
-    parent = sa.orm.aliased(SystemConfig)
-    return db.session.execute(
-        sa.select(SystemConfig.value)
-        .join(parent, parent.id == SystemConfig.parent_id)
-        .where(parent.key == group, SystemConfig.key == key)
-        .limit(1)
-    ).scalar_one_or_none()
+    """One system config value by ``group.key`` (None when absent), from the shared cache."""
+    from blueprints.system_config.cache import config_lookup
+
+    return config_lookup(f"{group}.{key}")
 
 
 def captcha_enabled() -> bool:

@@ -1,0 +1,1 @@
+"""Tests of the system config area and the /api/init/ bootstrap routes."""
