@@ -40,6 +40,29 @@ config.set_main_option("sqlalchemy.url", get_engine_url())
 target_db = current_app.extensions["migrate"].db
 
 
+def _head_means_all_heads():
+    """With plugin branches (plugins/<name>/migrations) there are several heads.
+
+    ``flask db upgrade`` and ``flask db stamp head`` ask for "head"; here that means every
+    head, so the core's revisions and each loaded plugin's are applied together.
+    """
+    script = context.script
+    if len(script.get_heads()) <= 1:
+        return
+
+    def as_heads(revision):
+        if isinstance(revision, tuple | list):
+            return tuple("heads" if r == "head" else r for r in revision)
+        return "heads" if revision == "head" else revision
+
+    upgrade_revs, stamp_revs = script._upgrade_revs, script._stamp_revs
+    script._upgrade_revs = lambda destination, current: upgrade_revs(as_heads(destination), current)
+    script._stamp_revs = lambda revision, heads: stamp_revs(as_heads(revision), heads)
+
+
+_head_means_all_heads()
+
+
 def get_metadata():
     """Return the metadata autogenerate compares against."""
     if hasattr(target_db, "metadatas"):

@@ -1,0 +1,1 @@
+"""``flask adopt`` against a database the original backend wrote (MariaDB)."""

@@ -1,0 +1,1 @@
+"""The plugin loader and the example plugin (plugins/)."""
