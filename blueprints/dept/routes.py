@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask.views import MethodView
+
 from app.core import envelope
 from app.core.crud import register_crud
+from app.core.excel import XLSX_MIMETYPE, ImportFileSchema
 from app.core.openapi import EnvelopeBlueprint, login_only
 from app.core.openapi import envelope as envelope_doc
-from blueprints.dept import services
+from blueprints.dept import excel, services
 from blueprints.dept.schemas import (
     DeptInfoQuerySchema,
     DeptMoveSchema,
@@ -54,3 +57,36 @@ def dept_info(args):
 
 
 register_crud(blp, services.resource, DeptSchema)
+
+
+# ---- Excel export, import templates and import (contract §6.2, §6.4) ---------------------------
+
+
+@blp.route("/export_data/", methods=["GET"])
+@blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+def export_data():
+    """Export the depts the caller may see as xlsx."""
+    return excel.export_depts(services.resource)
+
+
+@blp.route("/import_data/", endpoint="import_data")
+class DeptImportView(MethodView):
+    """The import template (GET) and the import of an uploaded file (POST)."""
+
+    @blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+    def get(self):
+        """Download the dept import template."""
+        return excel.import_template()
+
+    @blp.arguments(ImportFileSchema)
+    @blp.response(200, envelope_doc())
+    def post(self, body):
+        """Import depts from an uploaded xlsx (by ``url`` or ``file`` id); all rows or none."""
+        return excel.import_depts(services.resource, body)
+
+
+@blp.route("/update_template/", methods=["GET"])
+@blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+def update_template():
+    """Download the depts the caller may see as an update template."""
+    return excel.update_template(services.resource)

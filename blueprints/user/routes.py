@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask.views import MethodView
+
 from app.core import envelope
 from app.core.auth import current_token, current_user
 from app.core.crud import register_crud
+from app.core.excel import XLSX_MIMETYPE, ImportFileSchema
 from app.core.openapi import EnvelopeBlueprint, login_only
 from app.core.openapi import envelope as envelope_doc
-from blueprints.user import admin, services
+from blueprints.user import admin, excel, services
 from blueprints.user.schemas import (
     ChangePasswordSchema,
     LoginChangePasswordSchema,
@@ -77,3 +80,48 @@ def reset_to_default_password(id):  # noqa: A002
     """Reset a user's password to the configured default; tokens are revoked."""
     admin.reset_to_default_password(resource, id)
     return envelope.detail(None, "密码重置成功")
+
+
+# ---- Excel export, import templates and import (contract §6.2, §6.4) ---------------------------
+
+
+@blp.route("/export_data/", methods=["GET"])
+@blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+def export_data():
+    """Export the users the caller may see (list filters apply) as xlsx."""
+    return excel.export_users(resource)
+
+
+@blp.route("/export/", methods=["GET", "POST"])
+@blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+def export_alias():
+    """Export users (the original's explicit path, as its seed buttons name it)."""
+    return excel.export_users(resource)
+
+
+class UserImportView(MethodView):
+    """The import template (GET) and the import of an uploaded file (POST)."""
+
+    @blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+    def get(self):
+        """Download the user import template."""
+        return excel.import_template()
+
+    @blp.arguments(ImportFileSchema)
+    @blp.response(200, envelope_doc())
+    def post(self, body):
+        """Import users from an uploaded xlsx (by ``url`` or ``file`` id); all rows or none."""
+        return excel.import_users(resource, body)
+
+
+blp.route("/import_data/", endpoint="import_data")(UserImportView)
+blp.route("/import/", endpoint="import_alias")(
+    type("UserImportAliasView", (UserImportView,), {"__doc__": UserImportView.__doc__})
+)
+
+
+@blp.route("/update_template/", methods=["GET"])
+@blp.response(200, description="xlsx 文件", content_type=XLSX_MIMETYPE)
+def update_template():
+    """Download the users the caller may see as an update template."""
+    return excel.update_template(resource)

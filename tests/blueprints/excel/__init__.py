@@ -1,0 +1,1 @@
+"""Excel export, import templates and import for users and depts."""
