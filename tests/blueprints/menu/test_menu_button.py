@@ -263,7 +263,7 @@ def test_batch_create_makes_the_eight_buttons_once(client, app, menu, su):
         "user:Retrieve": ("详情", 0, "/api/user/{id}/"),
         "user:Copy": ("复制", 1, "/api/user/"),
         "user:Import": ("导入", 1, "/api/user/import_data/"),
-        "user:Export": ("导出", 1, "/api/user/export_data/"),
+        "user:Export": ("导出", 0, "/api/user/export_data/"),
     }
     again = client.post(URL + "batch_create/", json={"menu": menu.id}, headers=su).json
     assert again["code"] == 2000 and again["data"] == []
