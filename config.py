@@ -103,6 +103,18 @@ class BaseConfig:
     ALLOW_SINGLE_PROCESS = env_bool("ALLOW_SINGLE_PROCESS", False)
 
     MEDIA_ROOT = env_str("MEDIA_ROOT")  # default: <instance>/media
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    UPLOAD_EXTENSIONS = env_str("UPLOAD_EXTENSIONS")  # default: the file area's built-in list
+    SPA_DIST = env_str("SPA_DIST")
+    SPA_AT_ROOT = env_bool("SPA_AT_ROOT", False)
+    CONFIG_CACHE_TTL_SECONDS = env_int("CONFIG_CACHE_TTL_SECONDS", 86400)
+    API_LOG_ENABLE = env_bool("API_LOG_ENABLE", True)
+    API_LOG_METHODS = env_str("API_LOG_METHODS", "POST,PUT,PATCH,DELETE")
+    API_LOG_BODY_MAX = env_int("API_LOG_BODY_MAX", 10_000)
+    LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 180)
+    EXCEL_IMPORT_MAX_ROWS = env_int("EXCEL_IMPORT_MAX_ROWS", 10_000)
+    EXCEL_IMPORT_MAX_ERRORS_SHOWN = env_int("EXCEL_IMPORT_MAX_ERRORS_SHOWN", 20)
+    PLUGIN_PATHS = env_str("PLUGIN_PATHS")  # extra plugin folders, os.pathsep-separated
     SWAGGER_REQUIRES_LOGIN = env_bool("SWAGGER_REQUIRES_LOGIN", False)
     PLUGINS = env_list("PLUGINS")
     PLUGINS_DISABLED = env_list("PLUGINS_DISABLED")
