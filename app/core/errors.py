@@ -100,6 +100,12 @@ def handle_unexpected(error: Exception):
     rid = request_id()
     original = getattr(error, "original_exception", None) or error
     log.error("unhandled error, request %s", rid, exc_info=original)
+    try:
+        from app.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the answer must go out whatever the session's state
+        log.warning("rollback after request %s failed", rid, exc_info=True)
     return error_response(500, MSG_INTERNAL.format(rid=rid), 500)
 
 

@@ -1,0 +1,1 @@
+"""Login log and operation log routes, and the retention purge."""
