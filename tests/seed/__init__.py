@@ -1,0 +1,1 @@
+"""Tests of ``flask init``, ``flask createsuperuser`` and the seed data."""
