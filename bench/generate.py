@@ -123,8 +123,13 @@ def generate(database_url: str, users: int = 100_000, fanout: int = 9, seed_log=
             menus.append(menu)
         buttons = []
         for name, value, api, method in BUTTONS:
-            button = MenuButton(name=name, value=value, api=api, method=method, menu_id=menus[1].id)
-            db.session.add(button)
+            # `flask init` may have seeded the same button already (values are unique)
+            button = db.session.execute(
+                sa.select(MenuButton).where(MenuButton.value == value)
+            ).scalar_one_or_none()
+            if button is None:
+                button = MenuButton(name=name, value=value, api=api, method=method, menu_id=menus[1].id)
+                db.session.add(button)
             buttons.append(button)
         db.session.flush()
         ranges = {"all": 3, "scoped": 1, "own": 0, "custom": 4}

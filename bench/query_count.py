@@ -81,7 +81,7 @@ def _mariadb(sql: str) -> None:
 
 
 def make_app(database_url: str):
-    """A testing app on ``database_url``, migrated, with the dev superuser (``PASSWORD``)."""
+    """A testing app on ``database_url``, migrated and seeded (passwords ``PASSWORD``), captcha off."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -89,9 +89,18 @@ def make_app(database_url: str):
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None})
     with app.app_context():
         upgrade()
-    result = app.test_cli_runner().invoke(args=["create-dev-superuser", "--password", PASSWORD])
+    result = app.test_cli_runner().invoke(args=["init", "--no-input", "--password", PASSWORD])
     if result.exit_code != 0:
         raise RuntimeError(result.output)
+    with app.app_context():
+        # the seed turns the login captcha on, as the original does; the bench logs in by API
+        import sqlalchemy as sa
+
+        from app.extensions import db
+        from blueprints.system_config.models import SystemConfig
+
+        db.session.execute(sa.update(SystemConfig).where(SystemConfig.key == "captcha_state").values(value=False))
+        db.session.commit()
     return app
 
 
