@@ -8,6 +8,7 @@ checks every row of an uploaded file and collects every bad cell, so an import i
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -416,9 +417,44 @@ def parse_cell(item: ImportField, raw: Any) -> tuple[Any, str | None]:
     return text, None
 
 
-def _open_workbook(stream: BinaryIO) -> Any:
+# An xlsx is a zip: a tiny upload can unpack to gigabytes or millions of empty cells. These
+# bounds are checked on the archive before any XML is parsed.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+CELLS_PER_ROW_ALLOWED = 64
+
+
+def _check_archive(data: bytes, max_rows: int) -> None:
+    """Refuse archives that unpack too large or hold far more cells than rows allow."""
+    import zipfile
+
     try:
-        return load_workbook(stream, read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ApiError(MSG_NOT_EXCEL) from None
+    with archive:
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            raise ApiError("文件解压后过大，请拆分后再导入")
+        max_cells = (max_rows + 1) * CELLS_PER_ROW_ALLOWED
+        for member in members:
+            if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+                continue
+            cells, tail = 0, b""
+            with archive.open(member) as sheet:
+                while chunk := sheet.read(1024 * 1024):
+                    block = tail + chunk
+                    cells += block.count(b"<c ") + block.count(b"<c>") + block.count(b"<c/>")
+                    tail = block[-3:]
+                    cells -= tail.count(b"<c ") + tail.count(b"<c>") + tail.count(b"<c/>")
+                    if cells > max_cells:
+                        raise ApiError(f"文件单元格过多（超过 {max_cells} 个），请拆分后再导入")
+
+
+def _open_workbook(stream: BinaryIO) -> Any:
+    data = stream.read(MAX_UNPACKED_BYTES + 1)
+    _check_archive(data, int(current_app.config.get("EXCEL_IMPORT_MAX_ROWS", DEFAULT_MAX_IMPORT_ROWS)))
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except BAD_FILE_ERRORS:
         raise ApiError(MSG_NOT_EXCEL) from None
 
@@ -452,6 +488,9 @@ def read_import(
             if missing:
                 raise ApiError(f"文件缺少必填列：{'、'.join(missing)}")
         for number, line in enumerate(lines, start=2):
+            # blank rows count too: a sheet of empty rows must not cost unbounded time
+            if number > 2 * max_rows + 1000:
+                raise ApiError(f"导入行数超过上限（{max_rows} 行）")
             cells = {name: clean_cell(line[i]) if i < len(line) else None for name, i in columns.items()}
             raw_key = (
                 clean_cell(line[key_column]) if key_column is not None and key_column < len(line) else None

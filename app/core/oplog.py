@@ -38,6 +38,7 @@ ACTOR_KEY = "_oplog_actor"
 # Key names are compared lower-cased with ``_`` and ``-`` removed. A key is secret when it
 # contains one of these parts …
 SECRET_PARTS = (
+    "pass",
     "password",
     "passwd",
     "pwd",
@@ -58,6 +59,8 @@ SECRET_PARTS = (
 SECRET_NAMES = {"refresh", "access", "auth", "sign", "otp", "pin", "salt"}
 # ``{"key": "secret_key", "value": "…"}`` (a config row) hides the value too.
 VALUE_KEYS = ("value", "val")
+# Requests to these blueprints never have their ``value`` fields logged (config may hold secrets).
+CONFIG_BLUEPRINTS = {"system_config"}
 
 # Blueprint name → the model whose verbose name labels its rows (the original's request_modular).
 BLUEPRINT_MODELS = {
@@ -119,21 +122,34 @@ def is_secret_key(key: Any) -> bool:
     return name in SECRET_NAMES or any(part in name for part in SECRET_PARTS)
 
 
-def mask_secrets(value: Any, depth: int = 0) -> Any:
-    """A copy of ``value`` with every secret-looking key's value replaced, at any depth."""
+def mask_secrets(value: Any, depth: int = 0, *, hide_values: bool = False) -> Any:
+    """A copy of ``value`` with every secret-looking key's value replaced, at any depth.
+
+    JSON sent inside a string is masked inside too. ``hide_values`` masks every ``value`` key
+    (system config rows: a PATCH of ``base.default_password`` carries no sibling ``key``).
+    """
     if depth > MAX_DEPTH:
         return "…"
     if isinstance(value, dict):
         out: dict[str, Any] = {}
-        hide_value = is_secret_key(value.get("key", "")) if isinstance(value.get("key"), str) else False
+        hide_value = hide_values or (
+            is_secret_key(value.get("key", "")) if isinstance(value.get("key"), str) else False
+        )
         for key, item in value.items():
             if is_secret_key(key) or (hide_value and key in VALUE_KEYS):
                 out[str(key)] = MASK
             else:
-                out[str(key)] = mask_secrets(item, depth + 1)
+                out[str(key)] = mask_secrets(item, depth + 1, hide_values=hide_values)
         return out
     if isinstance(value, (list, tuple)):
-        return [mask_secrets(item, depth + 1) for item in value]
+        return [mask_secrets(item, depth + 1, hide_values=hide_values) for item in value]
+    if isinstance(value, str) and value[:1] in ("{", "[") and len(value) <= 100_000:
+        try:
+            inner = json.loads(value)
+        except (ValueError, RecursionError):
+            return value
+        if isinstance(inner, (dict, list)):
+            return _dumps(mask_secrets(inner, depth + 1, hide_values=hide_values))
     return value
 
 
@@ -185,7 +201,8 @@ def request_body_text() -> str:
             except (UnicodeDecodeError, ValueError, RecursionError):
                 # not JSON: its text may hold anything, so only its size is kept
                 return _dumps({"_body": f"非 JSON 请求体 {len(raw)} 字节，未记录"})
-    return _truncate(_dumps(mask_secrets(body)), limit)
+    hide_values = request.blueprint in CONFIG_BLUEPRINTS
+    return _truncate(_dumps(mask_secrets(body, hide_values=hide_values)), limit)
 
 
 # ---- the response -------------------------------------------------------------------------

@@ -116,6 +116,17 @@ def choose_password(data: dict[str, Any], password: str | None, allow_default: b
     )
 
 
+def replace_default_password(data: dict[str, Any], value: str) -> None:
+    """In production the seeded ``base.default_password`` (used by user create, import and
+    reset-to-default) is not the well-known one: the password given, or empty (differences #3)."""
+    for group in data.get("system_config") or []:
+        if group.get("key") != "base":
+            continue
+        for item in group.get("children") or []:
+            if item.get("key") == "default_password" and item.get("value") == DEFAULT_PASSWORD:
+                item["value"] = value
+
+
 @click.command("init")
 @click.option(
     "-y", "--reset", is_flag=True, help="Restore seeded rows to their seeded values (nothing is deleted)."
@@ -141,6 +152,8 @@ def init_command(
         raise click.ClickException(str(exc)) from None
     check_schema()
     raw_password = choose_password(data, password, allow_default_password, no_input)
+    if production() and not allow_default_password:
+        replace_default_password(data, password or "")
     if reset and interactive(no_input):
         click.confirm(
             "-y restores every seeded menu, button, dept, role, dictionary and config row to its seeded "

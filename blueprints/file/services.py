@@ -268,12 +268,35 @@ def remove_unreferenced(paths: Iterable[str]) -> None:
         used.add(url)
         if file_url and file_url.startswith("media/"):
             used.add(file_url[len("media/") :])
+    used |= _referenced_elsewhere(wanted - used)
     storage = get_storage()
     for path in sorted(wanted - used):
         try:
             storage.delete(path)
         except (ApiError, OSError) as exc:
             log.warning("could not remove stored file %r: %s", path, exc)
+
+
+def _referenced_elsewhere(paths: set[str]) -> set[str]:
+    """Paths an avatar or a config value (images, files) still points at: their bytes stay."""
+    from blueprints.system_config.models import SystemConfig
+    from blueprints.user.models import User
+
+    kept = set()
+    for path in paths:
+        in_use = db.session.execute(
+            sa.select(sa.literal(1))
+            .where(
+                sa.or_(
+                    sa.exists().where(User.avatar.contains(path, autoescape=True)),
+                    sa.exists().where(sa.cast(SystemConfig.value, sa.Text).contains(path, autoescape=True)),
+                )
+            )
+            .limit(1)
+        ).first()
+        if in_use:
+            kept.add(path)
+    return kept
 
 
 def find_uploaded(value: Any, user: Any) -> FileList | None:

@@ -146,14 +146,25 @@ def _models() -> dict[str, type]:
     return found
 
 
+# Columns never offered whatever the caller: account internals of Users beside the secrets.
+INTERNAL_COLUMNS = {"is_superuser", "is_staff", "last_login", "login_error_count", "pwd_change_count"}
+
+
 def table_columns(model: type) -> dict[str, tuple[Any, str]]:
-    """``{wire field: (column, title)}`` of a model's servable columns (no secrets)."""
+    """``{wire field: (column, title)}`` of a model's servable columns for the caller: no secrets,
+    no account internals, none of the columns the caller's column permissions hide (#15)."""
+    from app.core.auth import current_user
+    from app.core.permissions import hidden_fields
+
+    hidden = hidden_fields(current_user(), getattr(model, "wire_name", "") or model.__name__)
     out: dict[str, tuple[Any, str]] = {}
     for attr in sa.inspect(model).column_attrs:
         key = attr.key
-        if SECRET_COLUMN.search(key):
+        if SECRET_COLUMN.search(key) or key in INTERNAL_COLUMNS:
             continue
         name = key[: -len("_id")] if key.endswith("_id") and key != "dept_belong_id" else key
+        if name in hidden:
+            continue
         title = attr.columns[0].info.get("label") or CORE_LABELS.get(name) or name
         out[name] = (getattr(model, key), title)
     return out
@@ -345,7 +356,10 @@ class SystemConfigResource(Resource):
             if ids
             else {}
         )
-        visible = self.visible_groups({row.parent_id or row.id for row in found.values()})
+        parents = {
+            item.get("parent") for item in items if not item.get("id") and isinstance(item.get("parent"), int)
+        }
+        visible = self.visible_groups({row.parent_id or row.id for row in found.values()} | parents)
         user = current_user()
         for number, raw in enumerate(items, start=1):
             item = dict(raw)
@@ -354,6 +368,9 @@ class SystemConfigResource(Resource):
             obj = found.get(obj_id) if obj_id else None
             if obj_id and (obj is None or (obj.parent_id or obj.id) not in visible):
                 raise ApiError(f"{name}:id:无效主键 “{obj_id}” - 对象不存在。")
+            if obj is None and item.get("parent") not in visible:
+                # save_content edits a group's items; new groups go through the plain create route
+                raise ApiError(f"{name}:parent:新增的配置项必须属于一个可见的分组")
             try:
                 self.check_columns(obj, item)
                 self.validate_write(obj, item, creating=obj is None)
@@ -384,6 +401,9 @@ class SystemConfigResource(Resource):
         scope_column = ASSOCIATION_TABLES[table]
         if scope_column is not None:
             stmt = apply_scope(stmt, model, dept_column=getattr(model, scope_column))
+        if hasattr(model, "is_superuser"):
+            # superusers stay out of user lists for every caller (differences #14)
+            stmt = stmt.where(model.is_superuser.is_(False))
         term = (search or "").strip()
         if term:
             wanted = [f.get("field") for f in config.setting.get("searchField") or [] if isinstance(f, dict)]

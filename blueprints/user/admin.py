@@ -179,6 +179,10 @@ class UserResource(Resource):
                 raise ApiError("账号必须唯一", 400)
         if "dept" in data and data["dept"] is not None:
             self._check_dept(data["dept"], obj)
+        elif creating or ("dept" in data and obj is not None and obj.dept_id is not None):
+            # a caller limited to some depts cannot place a user outside every dept (#12)
+            if reachable_depts(current_access()) is not None:
+                raise ApiError("所属部门:该字段是必填项。")
         if "role" in data and data["role"] is not None:
             self._check_roles(caller, obj, data["role"])
         if "post" in data and data["post"]:

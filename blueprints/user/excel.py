@@ -263,6 +263,7 @@ def import_users(resource: UserResource, body: dict[str, Any]):
 
     dept_names = _by_name(reachable_active_depts())
     all_depts = current_grants().dept_name
+    scoped_caller = reachable_depts(current_access()) is not None
     role_rows = db.session.execute(sa.select(Role.id, Role.name)).all()
     roles_by_name = _by_name([(r.id, r.name) for r in role_rows])
     taken = _taken_usernames([row.values["username"] for row in rows if "username" in row.values])
@@ -318,6 +319,9 @@ def import_users(resource: UserResource, body: dict[str, Any]):
             data["role"] = list(dict.fromkeys(wanted))
         if obj is not None and obj.id == caller.id and data.get("is_active") is False:
             errors.add(row.number, labels["is_active"], "不能禁用自己的账号")
+        if obj is None and scoped_caller and "dept" not in row.values:
+            # a caller limited to some depts cannot create users outside every dept (#12)
+            errors.add(row.number, labels["dept"], "该字段是必填项。")
         current = None
         if obj is not None:
             current = {

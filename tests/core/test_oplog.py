@@ -335,3 +335,14 @@ def test_parsed_multipart_is_recorded_by_file_name(app):
         assert request.files["file"].filename == "photo.png"  # the view read the upload
         body = json.loads(oplog.request_body_text())
     assert body == {"name": "avatar", "password": "******", "file": "photo.png"}
+
+
+def test_more_secret_shapes_are_masked():
+    from app.core.oplog import MASK, mask_secrets
+
+    masked = mask_secrets(
+        {"pass": "a", "oldpass": "b", "user_pass": "c", "data": '{"password": "hunter2", "ok": 1}'}
+    )
+    assert masked["pass"] == masked["oldpass"] == masked["user_pass"] == MASK
+    assert "hunter2" not in masked["data"] and '"ok": 1' in masked["data"]
+    assert mask_secrets({"value": "x", "title": "t"}, hide_values=True) == {"value": MASK, "title": "t"}

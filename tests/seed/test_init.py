@@ -318,6 +318,13 @@ def test_production_refuses_the_default_password_unless_told(app, runner, monkey
     with app.app_context():
         user = db.session.execute(sa.select(User).where(User.username == "superadmin")).scalar_one()
         assert check_hash(md5_hex("Str0ngEnough"), user.password) and user.pwd_change_count == 0
+        from blueprints.system_config.models import SystemConfig
+
+        # the default password for new users is not the well-known one either (differences #3)
+        default = db.session.execute(
+            sa.select(SystemConfig.value).where(SystemConfig.key == "default_password")
+        ).scalar_one()
+        assert default == "Str0ngEnough"
 
 
 def test_production_accepts_the_default_when_asked_explicitly(app, runner, monkeypatch):

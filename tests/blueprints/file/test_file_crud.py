@@ -247,3 +247,27 @@ def test_list_costs_the_same_at_20_and_200_rows(client, app, root_user, root_aut
     large = statements_for(app, client, "get", URL + "?limit=200", headers=root_auth)
     assert small == large
     assert statements_for(app, client, "get", URL + "get_all/", headers=root_auth) <= small + 1
+
+
+def test_bytes_an_avatar_still_uses_are_kept(client, app, tmp_path):
+    """Deleting the last file row of an upload keeps its bytes while an avatar points at them."""
+    from app.core.storage import get_storage
+    from app.extensions import db
+    from blueprints.file.models import FileList
+    from blueprints.file.services import remove_unreferenced
+    from blueprints.user.models import User
+    from tests.support.factories import make_user
+
+    owner = make_user(app, "avatar_owner")
+    with app.app_context(), app.test_request_context():
+        get_storage().save("files/a/b/kept.png", __import__("io").BytesIO(b"png"))
+        row = db.session.get(User, owner.id)
+        row.avatar = "media/files/a/b/kept.png"
+        db.session.commit()
+        assert db.session.execute(__import__("sqlalchemy").select(FileList)).first() is None
+        remove_unreferenced(["files/a/b/kept.png"])
+        assert get_storage().exists("files/a/b/kept.png")
+        row.avatar = None
+        db.session.commit()
+        remove_unreferenced(["files/a/b/kept.png"])
+        assert not get_storage().exists("files/a/b/kept.png")

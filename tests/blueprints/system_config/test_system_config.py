@@ -391,6 +391,16 @@ def test_save_content_updates_and_creates(client, app, root):
     assert config_row(app, title.id).value == "New" and count(app) == 3
 
 
+def test_save_content_cannot_create_groups(client, app, root):
+    make_config(app, "base")
+    before = count(app)
+    r = client.put(
+        URL + "save_content/", json=[{"title": "新分组", "key": "newtop", "value": "v"}], headers=root
+    )
+    assert r.json["code"] == 4000 and "parent" in r.json["msg"]
+    assert count(app) == before
+
+
 def test_save_content_is_all_or_nothing(client, app, root):
     base = make_config(app, "base")
     title = make_config(app, "web_title", base, "DVAdmin")
@@ -458,9 +468,11 @@ def test_table_data_never_returns_a_password_and_paginates(client, app, hq, root
     r = client.get(f"{URL}get_table_data/{item.id}/?page=2&limit=5", headers=root)
     body = r.json
     assert list(body) == ["code", "msg", "page", "limit", "total", "is_next", "is_previous", "data"]
-    assert body["total"] == 13 and body["page"] == 2 and len(body["data"]) == 5
+    # the caller (a superuser) is not among them: superusers stay out of user lists (#14)
+    assert body["total"] == 12 and body["page"] == 2 and len(body["data"]) == 5
     for row in body["data"]:
         assert "password" not in row and "token_version" not in row
+        assert "is_superuser" not in row and "login_error_count" not in row
         assert {"id", "username", "name", "dept"} <= set(row)
         assert len(row["date_joined"]) == 19 and row["date_joined"][10] == " "
 
@@ -508,3 +520,34 @@ def test_relation_info(client, app, hq, root):
     assert r.json == {"code": 400, "data": None, "msg": "未获取到关联信息"}
     r = client.get(URL + "get_relation_info/?varName=owner&table=Role&relationIds=1", headers=root)
     assert r.json["code"] == 400
+
+
+def test_table_data_hides_columns_the_caller_may_not_see(client, app, hq, login_as):
+    from app.core.permissions import bump_permission_version
+    from app.extensions import db
+    from blueprints.menu.models import Menu, MenuField
+    from blueprints.permission.models import FieldPermission
+    from tests.support.factories import grant, make_button, make_role
+
+    make_user(app, "visible_one", dept=hq, email="secret@example.com")
+    item = fk_item(app, hq)
+    role = make_role(app, "viewer")
+    grant(app, role, make_button(app, "/api/system/system_config/get_table_data/{id}/", 0), 3)
+    caller = make_user(app, "viewer_user", dept=hq, roles=[role])
+    with app.app_context(), app.test_request_context():
+        menu = Menu(name="用户管理", sort=1)
+        db.session.add(menu)
+        db.session.flush()
+        email = MenuField(model="Users", menu_id=menu.id, field_name="email", title="邮箱")
+        db.session.add(email)
+        db.session.flush()
+        db.session.add(
+            FieldPermission(
+                role_id=role.id, field_id=email.id, is_query=False, is_create=False, is_update=False
+            )
+        )
+        db.session.commit()
+        bump_permission_version()
+    body = client.get(f"{URL}get_table_data/{item.id}/", headers=login_as(caller)).json
+    assert body["code"] == 2000 and body["data"]
+    assert all("email" not in row for row in body["data"])

@@ -597,3 +597,13 @@ def test_hidden_columns_cannot_be_probed_by_filter_search_or_ordering(client, ap
     assert client.get(URL + "?search=probe_me", headers=auth).json["total"] == 1
     first = [r["username"] for r in client.get(URL + "?ordering=name", headers=auth).json["data"]]
     assert first == [r["username"] for r in client.get(URL + "?ordering=-name", headers=auth).json["data"]]
+
+
+def test_a_scoped_caller_cannot_create_users_outside_every_dept(client, app, org, login_as):
+    staff, _ = staff_with(app, org["tech"], [("/api/system/user/", 1)], data_range=2)
+    r = client.post(URL, json={"username": "nodept", "name": "x"}, headers=login_as(staff))
+    assert r.json == {"code": 4000, "data": None, "msg": "所属部门:该字段是必填项。"}
+    r = client.post(
+        URL, json={"username": "indept", "name": "x", "dept": org["tech"].id}, headers=login_as(staff)
+    )
+    assert r.json["code"] == 2000
