@@ -112,6 +112,10 @@ class Resource:
             raise ApiError(MSG_NOT_FOUND, 400)
         return obj
 
+    def retrieve(self, obj_id: int) -> Any:
+        """The row the retrieve route returns (areas add side effects, e.g. marking it read)."""
+        return self.get_or_400(obj_id)
+
     def visible(self, ids: Sequence[int]) -> list[Any]:
         """Rows among ``ids`` visible to the caller."""
         if not ids:
@@ -214,9 +218,19 @@ class Resource:
 
 
 def register_crud(
-    blp: EnvelopeBlueprint, resource: Resource, item_schema: type[ma.Schema] | None = None
+    blp: EnvelopeBlueprint,
+    resource: Resource,
+    item_schema: type[ma.Schema] | None = None,
+    *,
+    create: bool = True,
+    update: bool = True,
 ) -> None:
-    """Add the standard routes of ``resource`` to ``blp`` (paths relative to its prefix)."""
+    """Add the standard routes of ``resource`` to ``blp`` (paths relative to its prefix).
+
+    ``create=False`` leaves out POST on the list (an area with its own create, e.g. a multipart
+    upload, registers it beside); ``update=False`` leaves out PUT and PATCH (read-and-delete
+    resources). Retrieval goes through :meth:`Resource.retrieve`.
+    """
     create_schema = resource.create_schema
     update_schema = resource.update_schema or create_schema
     # A distinct class keeps the PATCH schema's OpenAPI name apart from the PUT one.
@@ -226,45 +240,48 @@ def register_crud(
     list_kind = "page" if resource.paginated else "list"
     name = resource.model.__name__
 
-    @blp.route("/", endpoint=f"{name}_list")
-    class ListView(MethodView):
-        @blp.response(200, envelope_doc(item_schema, list_kind))
-        def get(self):
-            """List with filters, search, ordering and pagination."""
-            return resource.list_response()
+    @blp.response(200, envelope_doc(item_schema, list_kind))
+    def list_rows(self):
+        """List with filters, search, ordering and pagination."""
+        return resource.list_response()
 
-        @blp.arguments(create_schema)
-        @blp.response(200, envelope_doc(item_schema))
-        def post(self, body):
-            """Create one row, or several when the body is a JSON array."""
-            created = resource.create(body)
-            data = resource.serialize(created)
-            return envelope.detail(data if isinstance(body, list) else data[0], "新增成功")
+    @blp.arguments(create_schema)
+    @blp.response(200, envelope_doc(item_schema))
+    def create_rows(self, body):
+        """Create one row, or several when the body is a JSON array."""
+        created = resource.create(body)
+        data = resource.serialize(created)
+        return envelope.detail(data if isinstance(body, list) else data[0], "新增成功")
 
-    @blp.route("/<int:id>/", endpoint=f"{name}_item")
-    class ItemView(MethodView):
-        @blp.response(200, envelope_doc(item_schema))
-        def get(self, id):  # noqa: A002 - the path parameter is named id (decisions #10)
-            """Retrieve one row."""
-            return envelope.detail(resource.serialize_one(resource.get_or_400(id)), "获取成功")
+    @blp.response(200, envelope_doc(item_schema))
+    def retrieve_row(self, id):  # noqa: A002 - the path parameter is named id (decisions #10)
+        """Retrieve one row."""
+        return envelope.detail(resource.serialize_one(resource.retrieve(id)), "获取成功")
 
-        @blp.arguments(update_schema)
-        @blp.response(200, envelope_doc(item_schema))
-        def put(self, body, id):  # noqa: A002
-            """Update a whole row."""
-            return envelope.detail(resource.serialize_one(resource.update(id, body)), "更新成功")
+    @blp.arguments(update_schema)
+    @blp.response(200, envelope_doc(item_schema))
+    def update_row(self, body, id):  # noqa: A002
+        """Update a whole row."""
+        return envelope.detail(resource.serialize_one(resource.update(id, body)), "更新成功")
 
-        @blp.arguments(partial_schema(partial=True))
-        @blp.response(200, envelope_doc(item_schema))
-        def patch(self, body, id):  # noqa: A002
-            """Update some fields of a row."""
-            return envelope.detail(resource.serialize_one(resource.update(id, body)), "更新成功")
+    @blp.arguments(partial_schema(partial=True))
+    @blp.response(200, envelope_doc(item_schema))
+    def patch_row(self, body, id):  # noqa: A002
+        """Update some fields of a row."""
+        return envelope.detail(resource.serialize_one(resource.update(id, body)), "更新成功")
 
-        @blp.response(200, envelope_doc())
-        def delete(self, id):  # noqa: A002
-            """Delete one row."""
-            resource.delete([resource.get_or_400(id)])
-            return envelope.detail([], "删除成功")
+    @blp.response(200, envelope_doc())
+    def delete_row(self, id):  # noqa: A002
+        """Delete one row."""
+        resource.delete([resource.get_or_400(id)])
+        return envelope.detail([], "删除成功")
+
+    list_methods = {"get": list_rows, **({"post": create_rows} if create else {})}
+    item_methods = {"get": retrieve_row, "delete": delete_row}
+    if update:
+        item_methods.update(put=update_row, patch=patch_row)
+    blp.route("/", endpoint=f"{name}_list")(type(f"{name}ListView", (MethodView,), list_methods))
+    blp.route("/<int:id>/", endpoint=f"{name}_item")(type(f"{name}ItemView", (MethodView,), item_methods))
 
     @blp.route("/multiple_delete/", endpoint=f"{name}_multiple_delete", methods=["DELETE"])
     @blp.arguments(KeysSchema)

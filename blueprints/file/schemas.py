@@ -44,10 +44,6 @@ class FileUpdateSchema(ApiSchema):
     )
 
 
-class FileUpdatePartialSchema(FileUpdateSchema):
-    """PATCH: the same fields, each optional (a class of its own keeps the OpenAPI names apart)."""
-
-
 class FileSchema(CoreRowSchema):
     """A file row as the API returns it."""
 

@@ -329,6 +329,10 @@ class MessageResource(Resource):
 
     # ---- one message -------------------------------------------------------------------
 
+    def retrieve(self, obj_id: int) -> MessageCenter:
+        """Retrieve reads the message: see :meth:`read_one`."""
+        return self.read_one(obj_id)
+
     def read_one(self, obj_id: int) -> MessageCenter:
         """A message in my data scope or sent to me; marks my receipt read (as the original)."""
         if not 0 < obj_id < 2**63:
