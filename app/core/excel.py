@@ -607,3 +607,19 @@ def open_uploaded(body: dict[str, Any]) -> BinaryIO:
     if not row.url.lower().endswith(".xlsx"):
         raise ApiError(MSG_NOT_EXCEL)
     return get_storage().open(row.url)
+
+
+def read_uploaded_import(
+    resource: Any, body: dict[str, Any], fields: Sequence[ImportField], chunk: int = 1000
+) -> tuple[list[ImportRow], ImportErrors, dict[int, Any]]:
+    """Read an import from the uploaded file named in ``body``: ``(rows, errors, existing)``,
+    where ``existing`` maps the update keys to the rows the caller may see (by ``resource``)."""
+    with open_uploaded(body) as stream:
+        _is_update, rows, errors = read_import(stream, fields)
+    if not rows and not errors:
+        raise ApiError("文件中没有数据")
+    keys = sorted({row.key for row in rows if row.key is not None})
+    existing: dict[int, Any] = {}
+    for start in range(0, len(keys), chunk):
+        existing.update({obj.id: obj for obj in resource.visible(keys[start : start + chunk])})
+    return rows, errors, existing

@@ -21,8 +21,7 @@ from app.core.excel import (
     ImportField,
     ImportRow,
     export_response,
-    open_uploaded,
-    read_import,
+    read_uploaded_import,
     stream_rows,
     template_response,
     visible_columns,
@@ -145,15 +144,7 @@ def import_depts(resource: DeptResource, body: dict[str, Any]):
     caller = current_user()
     fields = import_fields()
     labels = {f.name: f.label for f in fields}
-    with open_uploaded(body) as stream:
-        _is_update, rows, errors = read_import(stream, fields)
-    if not rows and not errors:
-        raise ApiError("文件中没有数据")
-
-    keys = sorted({row.key for row in rows if row.key is not None})
-    existing: dict[int, Dept] = {}
-    for start in range(0, len(keys), CHUNK):
-        existing.update({d.id: d for d in resource.visible(keys[start : start + CHUNK])})
+    rows, errors, existing = read_uploaded_import(resource, body, fields, CHUNK)
     names = _names()
     parents: dict[str, list[int]] = {}
     for id_, name in reachable_parents():

@@ -18,8 +18,7 @@ from app.core.excel import (
     ImportField,
     ImportRow,
     export_response,
-    open_uploaded,
-    read_import,
+    read_uploaded_import,
     stream_rows,
     template_response,
     visible_columns,
@@ -245,15 +244,7 @@ def import_users(resource: UserResource, body: dict[str, Any]):
     caller = current_user()
     fields = import_fields()
     labels = {f.name: f.label for f in fields}
-    with open_uploaded(body) as stream:
-        _is_update, rows, errors = read_import(stream, fields)
-    if not rows and not errors:
-        raise ApiError("文件中没有数据")
-
-    keys = sorted({row.key for row in rows if row.key is not None})
-    existing: dict[int, User] = {}
-    for chunk in _chunks(keys):
-        existing.update({u.id: u for u in resource.visible(list(chunk))})
+    rows, errors, existing = read_uploaded_import(resource, body, fields, CHUNK)
     current_roles: dict[int, set[int]] = {k: set() for k in existing}
     for chunk in _chunks(list(existing)):
         for user_id, role_id in db.session.execute(
