@@ -147,9 +147,19 @@ class Resource:
     # ---- writes ------------------------------------------------------------------
 
     def assign(self, obj: Any, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy validated input onto the row (M2M fields by id lists)."""
+        """Copy validated input onto the row.
+
+        A foreign key arrives under its wire name (``parent``) and goes to its column
+        (``parent_id``, as listed in ``fk_columns``); a null for a NOT NULL column keeps the stored
+        value, or the model's default on create (the SPA sends empty form fields as null).
+        """
+        columns = sa.inspect(self.model).columns
         for key, value in data.items():
-            setattr(obj, key, value)
+            attr = f"{key}_id" if f"{key}_id" in self.fk_columns else key
+            column = columns.get(attr)
+            if value is None and column is not None and not column.nullable:
+                continue
+            setattr(obj, attr, value)
 
     def validate_write(self, obj: Any | None, data: dict[str, Any], *, creating: bool) -> None:
         """Business rules before a write (uniqueness, references …); raise ApiError."""

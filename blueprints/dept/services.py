@@ -25,7 +25,6 @@ from blueprints.dept.schemas import DeptWriteSchema
 
 MSG_NO_DEPT = "部门不存在"
 # Wire names of the write schema that are stored under another attribute.
-ATTRS = {"parent": "parent_id"}
 
 DEPT_FILTERS = auto_filter_spec(
     Dept, fk_columns=("parent_id",), exact_only=("name", "id", "parent"), default_ordering=["sort"]
@@ -154,11 +153,10 @@ class DeptResource(Resource):
             raise ApiError("上级部门:只能选择您数据权限范围内的部门")
 
     def assign(self, obj: Dept, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row; a null ``sort`` keeps the stored one (the column is NOT NULL)."""
-        for key, value in data.items():
-            if key == "sort" and (value is None or creating):
-                continue
-            setattr(obj, ATTRS.get(key, key), value)
+        """Copy input onto the row; a new dept's ``sort`` is computed by :meth:`create`."""
+        if creating:
+            data = {k: v for k, v in data.items() if k != "sort"}
+        super().assign(obj, data, creating=creating)
 
     def create(self, data: dict[str, Any] | list[dict[str, Any]]) -> list[Dept]:
         """Create depts: ``sort`` after the real parent's last child, ``dept_belong_id`` = own id."""

@@ -30,7 +30,6 @@ from blueprints.dictionary.models import Dictionary
 from blueprints.dictionary.schemas import DictionaryWriteSchema
 
 # Columns that are NOT NULL without a database default: a null in the body keeps the stored value.
-NOT_NULL = {"type": 0, "is_value": False, "status": True}
 
 DICTIONARY_FILTERS = auto_filter_spec(
     Dictionary,
@@ -92,15 +91,6 @@ class DictionaryResource(Resource):
             if parent_id is None:
                 raise ApiError("字典编号:字典编号不能重复")
             raise ApiError("字典编号:同一字典下的值不能重复")
-
-    def assign(self, obj: Dictionary, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row (``parent`` is ``parent_id``; nulls keep NOT NULL columns)."""
-        for key, value in data.items():
-            if key in NOT_NULL and value is None:
-                if creating:
-                    setattr(obj, key, NOT_NULL[key])
-                continue
-            setattr(obj, "parent_id" if key == "parent" else key, value)
 
     def before_delete(self, objs: Sequence[Dictionary]) -> None:
         """Refuse to delete a dictionary that still has values (the original's PROTECT)."""

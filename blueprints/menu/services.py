@@ -189,13 +189,6 @@ class MenuResource(Resource):
         if not creating and parent in _below(_menu_children(), obj.id):
             raise ApiError("上级菜单:不能把菜单移到它自己或它的下级菜单之下", 400)
 
-    def assign(self, obj: Menu, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row (``parent`` is ``parent_id``)."""
-        for key, value in data.items():
-            if key == "name" and value is None:
-                continue
-            setattr(obj, "parent_id" if key == "parent" else key, value)
-
     def create(self, data: dict[str, Any] | list[dict[str, Any]]) -> list[Menu]:
         """Create menus; without a ``sort`` a menu goes after its last sibling."""
         items = data if isinstance(data, list) else [data]
@@ -393,11 +386,10 @@ class ButtonResource(Resource):
             raise _missing_pk("关联菜单", data["menu"])
 
     def assign(self, obj: MenuButton, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row (``menu`` is ``menu_id``; a null method means GET)."""
-        for key, value in data.items():
-            if key == "method" and value is None:
-                value = 0
-            setattr(obj, "menu_id" if key == "menu" else key, value)
+        """Copy input onto the row; a null method means GET."""
+        if "method" in data and data["method"] is None:
+            data = {**data, "method": 0}
+        super().assign(obj, data, creating=creating)
 
     def create(self, data: dict[str, Any] | list[dict[str, Any]]) -> list[MenuButton]:
         """Create buttons (superusers only)."""
@@ -554,11 +546,6 @@ class ColumnResource(Resource):
         if db.session.execute(stmt.limit(1)).first():
             title = data.get("title", getattr(obj, "title", ""))
             raise ApiError(f"‘{title}’ 字段权限已有，不可重复创建", 400)
-
-    def assign(self, obj: MenuField, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row (``menu`` is ``menu_id``)."""
-        for key, value in data.items():
-            setattr(obj, "menu_id" if key == "menu" else key, value)
 
     def create(self, data: dict[str, Any] | list[dict[str, Any]]) -> list[MenuField]:
         """Create menu fields."""

@@ -475,12 +475,6 @@ class GrantResource(Resource):
             if value is not None and db.session.get(model, value) is None:
                 raise ApiError(f"{label}:对象不存在")
 
-    def assign(self, obj: Any, data: dict[str, Any], *, creating: bool) -> None:
-        """Wire names to columns (``role`` → ``role_id``)."""
-        for key, value in data.items():
-            column = self.refs.get(key, (key,))[0]
-            setattr(obj, column, value)
-
     def create(self, data):
         """Create, then refresh the compiled grants."""
         created = super().create(data)

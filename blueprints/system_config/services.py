@@ -48,7 +48,6 @@ DEFAULT_PASSWORD_KEY = "base.default_password"
 # The route whose button (user:Create) lets a caller see the default password (differences #2).
 USER_CREATE = ("POST", "/api/system/user/")
 # NOT NULL columns without a database default: a null in the body keeps the stored value.
-NOT_NULL = {"sort": 0, "status": True, "form_item_type": 0}
 FOREIGN_KEY_TYPES = (13, 14)
 
 CONFIG_FILTERS = auto_filter_spec(
@@ -291,15 +290,6 @@ class SystemConfigResource(Resource):
             ).first()
             if has_items:
                 raise ApiError("父级:该分组下还有配置项，不能移到其他分组之下")
-
-    def assign(self, obj: SystemConfig, data: dict[str, Any], *, creating: bool) -> None:
-        """Copy input onto the row (``parent`` is ``parent_id``; nulls keep NOT NULL columns)."""
-        for key, value in data.items():
-            if key in NOT_NULL and value is None:
-                if creating:
-                    setattr(obj, key, NOT_NULL[key])
-                continue
-            setattr(obj, "parent_id" if key == "parent" else key, value)
 
     def before_delete(self, objs: Sequence[SystemConfig]) -> None:
         """Deleting a group deletes its items (the original's CASCADE)."""
